@@ -1,0 +1,90 @@
+#pragma once
+
+// Adapter — turns (signature, demos, inputs) into chat messages and an LM completion back into
+// typed output fields. ChatAdapter, JSONAdapter and XMLAdapter reproduce DSPy 3.3's messages byte
+// for byte (dspy.md §2).
+
+#include "data/example.h"
+#include "lm/chatmessage.h"
+#include "runtime/expected.h"
+#include "signature/signature.h"
+
+#include <memory>
+
+namespace dspy {
+
+class LM;
+struct LMRequest;
+class RunContext;
+
+struct AdapterParseError
+{
+    QString adapterName;  // "ChatAdapter"
+    QString message;      // the reason, e.g. "Failed to parse field `answer` with value ..."
+    QString field;        // the offending output field, when one is to blame
+    QString lmResponse;   // the completion text that failed to parse
+    QStringList expectedFields;
+    QStringList parsedFields;
+    // DSPy's text: "Adapter ChatAdapter failed to parse the LM response. \n\nLM Response: ... "
+    QString toString() const;
+};
+
+// Thrown (on worker threads) when a Predict call cannot produce outputs; keeps the parse error.
+class AdapterParseException : public std::runtime_error
+{
+public:
+    explicit AdapterParseException(AdapterParseError e);
+    const AdapterParseError& error() const { return m_error; }
+
+private:
+    AdapterParseError m_error;
+};
+
+using ParseResult = Expected<Object, AdapterParseError>;
+
+class Adapter
+{
+public:
+    virtual ~Adapter();
+    virtual QString name() const = 0;
+
+    // The full message list: system, demo pairs (incomplete demos first), user.
+    virtual QList<ChatMessage> format(const Signature& signature, const QList<Example>& demos,
+                                      const Object& inputs) const;
+    // The system message alone (field description + structure + task description).
+    virtual QString formatSystemMessage(const Signature& signature) const;
+    // Typed output fields of one completion, or the reason it does not parse.
+    virtual ParseResult parse(const Signature& signature, const QString& completion) const = 0;
+
+    // How an LM answer with these output values looks in this adapter's format (DSPy's
+    // format_field_with_value; used by ScriptedLM): ChatAdapter "[[ ## f ## ]]\nvalue" blocks.
+    virtual QString formatFieldsWithValues(const Signature& signature, const Object& values) const = 0;
+
+    // Adapter-specific request shaping before the LM call (JSONAdapter's response_format).
+    // `attempt` 0 is the first try; JSONAdapter uses attempt 1 for the json_object fallback.
+    virtual void prepareRequest(const Signature& signature, const LM& lm, LMRequest& request,
+                                int attempt = 0) const;
+
+    // DSPy's Adapter.__call__: format, call the LM, parse every completion. Throws LMError for
+    // LM failures and AdapterParseException when a completion does not parse (after fallbacks).
+    virtual QList<Completion> call(LM& lm, const Object& lmKwargs, const Signature& signature,
+                                   const QList<Example>& demos, const Object& inputs,
+                                   RunContext& ctx) const;
+
+    // Building blocks of the three-part system message and of user/assistant turns.
+    virtual QString formatFieldDescription(const Signature& signature) const;
+    virtual QString formatFieldStructure(const Signature& signature) const = 0;
+    virtual QString formatTaskDescription(const Signature& signature) const;
+    virtual QString formatUserMessage(const Signature& signature, const Object& inputs,
+                                      bool mainRequest) const = 0;
+    virtual QString formatAssistantMessage(const Signature& signature, const Object& outputs,
+                                           const QStringList& missingFieldNames) const = 0;
+    virtual QString userMessageOutputRequirements(const Signature& signature) const = 0;
+};
+
+using AdapterPtr = std::shared_ptr<const Adapter>;
+
+// "chat" | "json" | "xml" -> adapter; nullptr for an unknown name.
+AdapterPtr makeAdapter(const QString& name);
+
+} // namespace dspy

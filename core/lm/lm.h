@@ -1,0 +1,65 @@
+#pragma once
+
+// LM — a language model client. call() never blocks the caller's event loop; modules running on
+// worker threads wait on the future. Concrete clients: ScriptedLM (offline test double, DSPy's
+// DummyLM), and the HTTP clients of the LM runtime.
+
+#include "data/example.h"
+#include "lm/chatmessage.h"
+#include "lm/lmerror.h"
+
+#include <QFuture>
+
+#include <memory>
+#include <optional>
+
+namespace dspy {
+
+struct LMRequest
+{
+    QString model;
+    QList<ChatMessage> messages;
+    // Everything else passed to the completion call, in DSPy's merge order (lm.kwargs, then
+    // config): temperature, max_tokens, n, stop, response_format, rollout_id, ...
+    // rollout_id belongs to the cache key but never goes on the wire.
+    Object kwargs;
+    bool cache = true;
+};
+
+struct LMOutput
+{
+    QString text;
+    QString reasoningContent;
+    Value toolCalls; // null, or the provider's tool_calls array
+    QString finishReason;
+};
+
+struct LMResponse
+{
+    QString model;
+    QList<LMOutput> outputs; // one per completion (n)
+    LMUsage usage;
+    bool cacheHit = false;
+    QString requestId;
+    std::shared_ptr<LMError> error; // set when the call failed (after retries)
+};
+
+class LM
+{
+public:
+    virtual ~LM();
+    virtual QString model() const = 0;
+    // Default kwargs of this LM (lm.kwargs in DSPy): temperature, max_tokens, ...
+    virtual Object kwargs() const { return {}; }
+    virtual QFuture<LMResponse> call(const LMRequest& request) = 0;
+    // Capabilities the JSONAdapter shapes requests by (dspy.md §2.10).
+    virtual bool supportsResponseFormat() const { return false; }
+    virtual bool supportsResponseSchema() const { return false; }
+
+    // Blocks the calling (worker) thread until the response arrives; throws LMError on failure.
+    LMResponse callBlocking(const LMRequest& request);
+};
+
+using LMPtr = std::shared_ptr<LM>;
+
+} // namespace dspy
