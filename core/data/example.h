@@ -19,11 +19,15 @@ public:
     explicit Example(Object store) : m_store(std::move(store)) {}
     Example(std::initializer_list<Object::Entry> entries) : m_store(entries) {}
 
+    // Keys as QStringView or QString (string literals convert to QString).
     const Value& get(QStringView key) const { return m_store.value(key); }
-    const Value& operator[](QStringView key) const { return m_store.value(key); }
+    const Value& get(const QString& key) const { return m_store.value(key); }
+    const Value& operator[](const QString& key) const { return m_store.value(key); }
     bool contains(QStringView key) const { return m_store.contains(key); }
+    bool contains(const QString& key) const { return m_store.contains(key); }
     void set(const QString& key, Value v) { m_store.insert(key, std::move(v)); }
     bool remove(QStringView key) { return m_store.remove(key); }
+    bool remove(const QString& key) { return m_store.remove(key); }
 
     // Visible keys (without dspy_ ones), in insertion order.
     QStringList keys(bool includeDspy = false) const;

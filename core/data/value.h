@@ -32,15 +32,18 @@ public:
     qsizetype size() const { return m_entries.size(); }
     bool isEmpty() const { return m_entries.isEmpty(); }
     bool contains(QStringView key) const { return indexOf(key) >= 0; }
+    bool contains(const QString& key) const { return indexOf(key) >= 0; }
     qsizetype indexOf(QStringView key) const;
 
     // Missing keys read as a null Value (use contains() to tell them apart).
     const Value& value(QStringView key) const;
-    const Value& operator[](QStringView key) const { return value(key); }
+    const Value& value(const QString& key) const { return value(QStringView(key)); }
+    const Value& operator[](const QString& key) const { return value(key); }
     // Inserts at the end, or replaces in place (keeping the position), like a Python dict.
     void insert(const QString& key, Value v);
     Value& operator[](const QString& key); // inserts a null when missing
     bool remove(QStringView key);
+    bool remove(const QString& key) { return remove(QStringView(key)); }
     QStringList keys() const;
 
     const QList<Entry>& entries() const { return m_entries; }
