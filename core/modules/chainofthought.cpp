@@ -1,0 +1,36 @@
+#include "modules/chainofthought.h"
+
+namespace dspy {
+
+ChainOfThought::ChainOfThought(const Signature& signature, Object config)
+    : m_predict(extend(signature), std::move(config))
+{}
+
+Signature ChainOfThought::extend(const Signature& signature)
+{
+    Field reasoning = makeOutputField(QStringLiteral("reasoning"), TypeSpec::str());
+    reasoning.prefix = QStringLiteral("Reasoning:");
+    reasoning.description.clear();
+    return signature.prepend(reasoning);
+}
+
+Prediction ChainOfThought::forward(const Example& inputs, RunContext& ctx)
+{
+    RunContext inner = ctx.child();
+    inner.predictorPath = ctx.predictorPath.isEmpty()
+                              ? QStringLiteral("predict")
+                              : ctx.predictorPath + QStringLiteral(".predict");
+    return m_predict.forward(inputs, inner);
+}
+
+std::unique_ptr<Module> ChainOfThought::clone() const
+{
+    return std::make_unique<ChainOfThought>(*this);
+}
+
+QList<NamedPredictor> ChainOfThought::namedPredictors()
+{
+    return {NamedPredictor{QStringLiteral("predict"), &m_predict}};
+}
+
+} // namespace dspy
