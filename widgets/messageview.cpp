@@ -2,7 +2,8 @@
 
 namespace dspy::ui {
 
-MessageView::MessageView(QWidget* parent) : QPlainTextEdit(parent)
+MessageView::MessageView(QWidget* parent)
+    : QPlainTextEdit(parent)
 {
     setReadOnly(true);
     setLineWrapMode(QPlainTextEdit::WidgetWidth);

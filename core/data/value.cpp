@@ -114,19 +114,42 @@ bool Object::operator==(const Object& other) const
 // ---------------------------------------------------------------------------------------------
 // Value
 
-Value::Value(bool b) : m_type(Type::Bool), m_bool(b) {}
-Value::Value(int i) : m_type(Type::Int), m_int(i) {}
-Value::Value(qint64 i) : m_type(Type::Int), m_int(i) {}
-Value::Value(double d) : m_type(Type::Float), m_double(d) {}
-Value::Value(const char* s) : m_type(Type::String), m_string(QString::fromUtf8(s)) {}
-Value::Value(const QString& s) : m_type(Type::String), m_string(s) {}
-Value::Value(QString&& s) : m_type(Type::String), m_string(std::move(s)) {}
-Value::Value(Array a) : m_type(Type::Array), m_array(QSharedPointer<Array>::create(std::move(a))) {}
+Value::Value(bool b)
+    : m_type(Type::Bool)
+    , m_bool(b)
+{}
+Value::Value(int i)
+    : m_type(Type::Int)
+    , m_int(i)
+{}
+Value::Value(qint64 i)
+    : m_type(Type::Int)
+    , m_int(i)
+{}
+Value::Value(double d)
+    : m_type(Type::Float)
+    , m_double(d)
+{}
+Value::Value(const char* s)
+    : m_type(Type::String)
+    , m_string(QString::fromUtf8(s))
+{}
+Value::Value(const QString& s)
+    : m_type(Type::String)
+    , m_string(s)
+{}
+Value::Value(QString&& s)
+    : m_type(Type::String)
+    , m_string(std::move(s))
+{}
+Value::Value(Array a)
+    : m_type(Type::Array)
+    , m_array(QSharedPointer<Array>::create(std::move(a)))
+{}
 Value::Value(Object o)
     : m_type(Type::Object)
     , m_object(QSharedPointer<Object>::create(std::move(o)))
-{
-}
+{}
 
 qint64 Value::toInt() const
 {
@@ -383,7 +406,8 @@ void appendJson(QString& out, const Value& v, const JsonStyle& style, int level)
         return;
     }
     const bool pretty = style.indent >= 0;
-    const QString innerIndent = pretty ? QString(style.indent * (level + 1), QLatin1Char(' ')) : QString();
+    const QString innerIndent =
+        pretty ? QString(style.indent * (level + 1), QLatin1Char(' ')) : QString();
     const QLatin1String itemSep = pretty ? QLatin1String(",") : QLatin1String(", ");
 
     auto newlineIndent = [&]() {
@@ -407,10 +431,9 @@ void appendJson(QString& out, const Value& v, const JsonStyle& style, int level)
         for (const Object::Entry& e : v.toObject())
             entries.append(&e);
         if (style.sortKeys) {
-            std::stable_sort(entries.begin(), entries.end(),
-                             [](const Object::Entry* a, const Object::Entry* b) {
-                                 return a->first < b->first;
-                             });
+            std::stable_sort(
+                entries.begin(), entries.end(),
+                [](const Object::Entry* a, const Object::Entry* b) { return a->first < b->first; });
         }
         bool first = true;
         for (const Object::Entry* e : entries) {
@@ -557,7 +580,9 @@ namespace {
 class JsonReader
 {
 public:
-    explicit JsonReader(QStringView text) : m_text(text) {}
+    explicit JsonReader(QStringView text)
+        : m_text(text)
+    {}
 
     std::optional<Value> parseDocument()
     {

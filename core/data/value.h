@@ -62,7 +62,7 @@ using Array = QList<Value>;
 // How json.dumps is called.
 struct JsonStyle
 {
-    int indent = -1;         // -1: single line; >= 0: that many spaces per level (json.dumps indent=)
+    int indent = -1; // -1: single line; >= 0: that many spaces per level (json.dumps indent=)
     bool ensureAscii = true; // Python's default; DSPy passes ensure_ascii=False in most places
     bool sortKeys = false;
 };
@@ -95,8 +95,8 @@ public:
     bool isObject() const { return m_type == Type::Object; }
 
     bool toBool() const { return m_type == Type::Bool && m_bool; }
-    qint64 toInt() const;    // Int, or a Float truncated; 0 otherwise
-    double toDouble() const; // Int or Float; 0 otherwise
+    qint64 toInt() const;            // Int, or a Float truncated; 0 otherwise
+    double toDouble() const;         // Int or Float; 0 otherwise
     const QString& toString() const; // the string, or an empty string for other types
     const Array& toArray() const;
     const Object& toObject() const;
@@ -129,13 +129,14 @@ private:
     qint64 m_int = 0;
     double m_double = 0.0;
     QString m_string;
-    QSharedPointer<Array> m_array;   // shared, copy-on-write by replacement
+    QSharedPointer<Array> m_array; // shared, copy-on-write by replacement
     QSharedPointer<Object> m_object;
 };
 
 // Python's repr of a float: shortest round-trip digits, "3.0", "1e-05", "1e+16", "inf", "nan".
 QString pythonFloatRepr(double d);
-// Python's repr of a str: single quotes unless the text contains ' and no ", escapes as Python does.
+// Python's repr of a str: single quotes unless the text contains ' and no ", escapes as Python
+// does.
 QString pythonStrRepr(const QString& s);
 
 } // namespace dspy

@@ -42,7 +42,8 @@ private Q_SLOTS:
         QCOMPARE(Value(o).toJson(), QStringLiteral(R"({"b": 1, "a": ["x", 2.0, true, null]})"));
         JsonStyle sorted;
         sorted.sortKeys = true;
-        QCOMPARE(Value(o).toJson(sorted), QStringLiteral(R"({"a": ["x", 2.0, true, null], "b": 1})"));
+        QCOMPARE(Value(o).toJson(sorted),
+                 QStringLiteral(R"({"a": ["x", 2.0, true, null], "b": 1})"));
     }
 
     void jsonDumpsIndented()
@@ -51,7 +52,8 @@ private Q_SLOTS:
         JsonStyle s;
         s.indent = 2;
         QCOMPARE(Value(o).toJson(s),
-                 QStringLiteral("{\n  \"answer\": 5,\n  \"tags\": [\n    \"a\"\n  ],\n  \"empty\": []\n}"));
+                 QStringLiteral(
+                     "{\n  \"answer\": 5,\n  \"tags\": [\n    \"a\"\n  ],\n  \"empty\": []\n}"));
     }
 
     void jsonEnsureAscii()
@@ -73,7 +75,8 @@ private Q_SLOTS:
         QCOMPARE(Value("it's").toPythonRepr(), QStringLiteral("\"it's\""));
         QCOMPARE(Value("both ' and \"").toPythonRepr(), QStringLiteral("'both \\' and \"'"));
         QCOMPARE(Value("tab\there").toPythonRepr(), QStringLiteral("'tab\\there'"));
-        const Value list(Array{Value("one"), Value("two"), Value(1), Value(Object{{"k", Value()}})});
+        const Value list(
+            Array{Value("one"), Value("two"), Value(1), Value(Object{{"k", Value()}})});
         QCOMPARE(list.toPythonStr(), QStringLiteral("['one', 'two', 1, {'k': None}]"));
     }
 
