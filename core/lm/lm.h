@@ -24,6 +24,9 @@ struct LMRequest
     // rollout_id belongs to the cache key but never goes on the wire.
     Object kwargs;
     bool cache = true;
+    // Added by Brief F: the caller's call id (RunContext::parentCallId), so LM callbacks can be
+    // parented; never sent, never part of the cache key.
+    QString parentCallId;
 };
 
 struct LMOutput
@@ -42,6 +45,9 @@ struct LMResponse
     bool cacheHit = false;
     QString requestId;
     std::shared_ptr<LMError> error; // set when the call failed (after retries)
+    // Added by Brief F: cost in USD from ManagedLM's price table; none on a cache hit or for a
+    // model without a price (DSPy's response_cost None).
+    std::optional<double> cost;
 };
 
 class LM

@@ -15,6 +15,8 @@
 
 namespace dspy {
 
+class CallbackRegistry;
+
 // One predictor call, as DSPy appends (predictor, inputs, prediction) to settings.trace, plus what
 // the workbench shows: the messages, the raw completions, the adapter used and any fallback.
 struct TraceRecord
@@ -75,6 +77,8 @@ public:
     QString rolloutId;
     QString parentCallId;
     QString predictorPath;  // set by modules for the predictor being called
+    // Added by Brief F: callbacks of this run, fired besides the global ones (nullptr: none).
+    std::shared_ptr<CallbackRegistry> callbacks;
 
     // The adapter to use: adapter or the shared default ChatAdapter.
     const Adapter& effectiveAdapter() const;
