@@ -10,10 +10,21 @@
 
 #include <QFuture>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
 namespace dspy {
+
+class CancellationToken; // runtime/runcontext.h
+
+// One streamed increment of a completion (added by Brief E for the HTTP clients' SSE streaming).
+struct LMStreamChunk
+{
+    int index = 0; // which completion (n > 1)
+    QString text;  // content delta
+    QString reasoning; // reasoning_content / thinking delta
+};
 
 struct LMRequest
 {
@@ -27,6 +38,13 @@ struct LMRequest
     // Added by Brief F: the caller's call id (RunContext::parentCallId), so LM callbacks can be
     // parented; never sent, never part of the cache key.
     QString parentCallId;
+    // Added by Brief E (HTTP clients): when set, the call streams (SSE) and each delta is passed
+    // here, on a network thread, as it arrives; the final LMResponse is the same as without
+    // streaming. Not part of the cache key.
+    std::function<void(const LMStreamChunk&)> onChunk;
+    // Added by Brief E: cancelling aborts the request in flight (the response then carries an
+    // LMError of kind Cancelled).
+    std::shared_ptr<CancellationToken> cancel;
 };
 
 struct LMOutput
