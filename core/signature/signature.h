@@ -2,7 +2,8 @@
 
 // Signature — an immutable value: ordered input and output fields plus instructions.
 // Signature::parse("question, context: list[str] -> answer: int") follows DSPy's grammar and
-// reports errors with a character position. Every method that "changes" a signature returns a new one.
+// reports errors with a character position. Every method that "changes" a signature returns a new
+// one.
 
 #include "signature/field.h"
 
@@ -16,9 +17,9 @@ namespace dspy {
 
 struct SignatureError
 {
-    QString message;      // what a user should read, e.g. "Unknown type name 'strr'"
-    qsizetype position = -1; // 0-based character offset into the parsed text (-1: not positional)
-    qsizetype length = 0;    // characters the error spans (for underlining)
+    QString message;          // what a user should read, e.g. "Unknown type name 'strr'"
+    qsizetype position = -1;  // 0-based character offset into the parsed text (-1: not positional)
+    qsizetype length = 0;     // characters the error spans (for underlining)
     QString toString() const; // "position 12: Unknown type name 'strr'"
 };
 
@@ -38,7 +39,8 @@ public:
     // On failure returns nullopt and fills *error (when given).
     static std::optional<Signature> parse(QStringView text, const QString& instructions = {},
                                           SignatureError* error = nullptr);
-    // Throws std::invalid_argument with SignatureError::toString() — for code whose signature is a literal.
+    // Throws std::invalid_argument with SignatureError::toString() — for code whose signature is a
+    // literal.
     static Signature fromString(QStringView text, const QString& instructions = {});
     static Signature fromFields(QList<Field> inputs, QList<Field> outputs,
                                 const QString& instructions = {});
@@ -83,5 +85,9 @@ private:
 // Python's inspect.cleandoc: expand tabs (8 columns), drop common indentation of lines after the
 // first, strip the first line's leading spaces, drop leading/trailing blank lines.
 QString cleandoc(const QString& text);
+
+// One type annotation in the signature grammar ("list[str]", "Optional[int]", "Literal['a']"),
+// e.g. for a type column in an editor. Error positions are offsets into `text`.
+std::optional<TypeSpec> parseTypeAnnotation(QStringView text, SignatureError* error = nullptr);
 
 } // namespace dspy

@@ -31,7 +31,9 @@ public:
     };
 
     TypeSpec() = default; // str
-    explicit TypeSpec(Kind k) : m_kind(k) {}
+    explicit TypeSpec(Kind k)
+        : m_kind(k)
+    {}
 
     static TypeSpec str() { return TypeSpec(Kind::Str); }
     static TypeSpec integer() { return TypeSpec(Kind::Int); }
@@ -44,17 +46,27 @@ public:
     static TypeSpec set(TypeSpec item, bool frozen = false);
     static TypeSpec literal(QList<Value> values);
     static TypeSpec unionOf(QList<TypeSpec> members); // flattens nested unions, dedups
-    static TypeSpec optional(TypeSpec t) { return unionOf({std::move(t), TypeSpec(Kind::NoneType)}); }
+    static TypeSpec optional(TypeSpec t)
+    {
+        return unionOf({std::move(t), TypeSpec(Kind::NoneType)});
+    }
 
     Kind kind() const { return m_kind; }
-    const QList<TypeSpec>& args() const { return m_args; }          // element / key,value / members
+    const QList<TypeSpec>& args() const { return m_args; } // element / key,value / members
     const QList<Value>& literalValues() const { return m_literals; } // Literal only
     bool isVariadicTuple() const { return m_variadic; }
     bool isFrozenSet() const { return m_frozen; }
     bool isBare() const { return m_args.isEmpty(); } // `list`, `dict`, `tuple` without parameters
+    // A bare typing alias (`List`, `Dict`, `Tuple`, `Set`, `FrozenSet`): Python names it "list[]",
+    // not "list", in prompts. Only meaningful with isBare().
+    bool isTypingAlias() const { return m_typingAlias; }
+    // A bare generic without parameters: `list`, `frozenset`, or with typingAlias `List`,
+    // `FrozenSet`.
+    static TypeSpec bareGeneric(Kind k, bool typingAlias = false, bool frozen = false);
 
     bool isStr() const { return m_kind == Kind::Str; }
-    // A Union that admits None (Optional[T], T | None): such output fields are optional at parse time.
+    // A Union that admits None (Optional[T], T | None): such output fields are optional at parse
+    // time.
     bool admitsNone() const;
     // The T of Optional[T] when the union is exactly {T, None}; otherwise *this.
     TypeSpec withoutNone() const;
@@ -67,9 +79,9 @@ public:
     // "must exactly match (no extra characters) one of: pos; neg",
     // "must adhere to the JSON schema: {...}".
     QString outputHint() const;
-    // pydantic TypeAdapter(T).json_schema(), as an insertion-ordered object ("type" first, then
-    // the remaining keys sorted, as DSPy serialises it).
-    Object jsonSchema() const;
+    // pydantic TypeAdapter(T).json_schema(). dspyOrdered: keys sorted at every level with "type"
+    // first, as DSPy prints it in the ChatAdapter hint; otherwise pydantic's own key order.
+    Object jsonSchema(bool dspyOrdered = true) const;
 
     // How a Python annotation expression spells it: "list[str]", "Optional[int]", "Literal['a']".
     // Round-trips through the signature parser.
@@ -84,6 +96,7 @@ private:
     QList<Value> m_literals;
     bool m_variadic = false;
     bool m_frozen = false;
+    bool m_typingAlias = false;
 };
 
 } // namespace dspy
