@@ -57,6 +57,13 @@ QString rstripPython(QString s)
     return s;
 }
 
+// json_repair's ObjectComparer.is_strictly_empty: "", [] or {}.
+bool isStrictlyEmpty(const Value& v)
+{
+    return (v.isString() && v.toString().isEmpty()) || (v.isArray() && v.toArray().isEmpty()) ||
+           (v.isObject() && v.toObject().isEmpty());
+}
+
 // json_repair's ObjectComparer.is_same_object: same types all the way down, same keys.
 bool sameShape(const Value& a, const Value& b)
 {
@@ -152,9 +159,10 @@ public:
             qsizetype lastIndex = m_index;
             while (m_index < m_s.size()) {
                 Value j = parseJson();
-                if (!isEmptyString(j)) {
-                    // A value shaped like the previous one is taken as an update of it.
-                    if (sameShape(items.last(), j))
+                if (!isEmptyString(j) && !isStrictlyEmpty(j)) {
+                    // A value shaped like the previous one is taken as an update of it, and an
+                    // empty container before it was only a placeholder.
+                    if (sameShape(items.last(), j) || isStrictlyEmpty(items.last()))
                         items.removeLast();
                     items.append(j);
                 }
