@@ -1,0 +1,244 @@
+#include "lm/managedlm.h"
+
+#include "cache/cachekey.h"
+
+#include <QUuid>
+
+namespace dspy {
+
+namespace {
+
+// Credentials and endpoints stay out of history and callback inputs (DSPy drops api_* keys).
+Object withoutSecrets(const Object& kwargs)
+{
+    Object out;
+    for (const auto& [key, value] : kwargs) {
+        if (key.startsWith(QLatin1String("api_")) || key == u"base_url")
+            continue;
+        out.insert(key, value);
+    }
+    return out;
+}
+
+QString exceptionText(std::exception_ptr e)
+{
+    try {
+        std::rethrow_exception(e);
+    } catch (const LMError& err) {
+        return LMError::kindName(err.kind()) + QStringLiteral(": ") + err.message();
+    } catch (const std::exception& err) {
+        return QString::fromUtf8(err.what());
+    } catch (...) {
+        return QStringLiteral("unknown exception");
+    }
+}
+
+} // namespace
+
+struct ManagedLM::Shared
+{
+    QString model;
+    ManagedLMOptions options;
+    std::shared_ptr<LMCache> cache;
+    std::weak_ptr<History> history;
+
+    // History, usage and cost for a finished call; returns the response with its cost set.
+    void record(const LMRequest& request, LMResponse& response) const
+    {
+        if (!response.cacheHit && options.prices) {
+            response.cost = options.prices->cost(model, response.usage);
+            if (!response.cost && !response.model.isEmpty())
+                response.cost = options.prices->cost(response.model, response.usage);
+        }
+        if (!response.cacheHit && options.usage)
+            options.usage->add(response.model.isEmpty() ? model : response.model, response.usage,
+                               response.cost);
+        if (options.disableHistory)
+            return;
+        HistoryEntry entry;
+        entry.messages = request.messages;
+        entry.kwargs = withoutSecrets(request.kwargs);
+        entry.outputs = response.outputs;
+        entry.usage = response.usage;
+        entry.cost = response.cost;
+        entry.timestamp = isoTimestampNow();
+        entry.uuid = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        entry.model = model;
+        entry.responseModel = response.model;
+        entry.modelType = options.modelType;
+        entry.cacheHit = response.cacheHit;
+        History& global = options.globalHistory ? *options.globalHistory : History::global();
+        global.append(entry);
+        if (std::shared_ptr<History> own = history.lock())
+            own->append(std::move(entry));
+    }
+};
+
+ManagedLM::ManagedLM(LMPtr inner, Object kwargs, ManagedLMOptions options)
+    : m_inner(std::move(inner))
+    , m_kwargs(std::move(kwargs))
+    , m_options(std::move(options))
+    , d(std::make_shared<Shared>())
+    , m_history(std::make_shared<History>(m_options.maxHistory))
+{
+    // dspy.LM drops a None rollout_id from its kwargs.
+    if (m_kwargs.contains(u"rollout_id") && m_kwargs.value(u"rollout_id").isNull())
+        m_kwargs.remove(u"rollout_id");
+    d->model = m_inner ? m_inner->model() : QString();
+    d->options = m_options;
+    d->cache = m_options.cacheStore;
+    d->history = m_history;
+}
+
+std::shared_ptr<ManagedLM> ManagedLM::create(LMPtr inner, Value temperature, Value maxTokens,
+                                             Object extra, ManagedLMOptions options)
+{
+    Object kwargs{{QStringLiteral("temperature"), std::move(temperature)},
+                  {QStringLiteral("max_tokens"), std::move(maxTokens)}};
+    for (const auto& [key, value] : extra)
+        kwargs.insert(key, value);
+    return std::make_shared<ManagedLM>(std::move(inner), std::move(kwargs), std::move(options));
+}
+
+QString ManagedLM::model() const
+{
+    return d->model;
+}
+
+Object ManagedLM::kwargs() const
+{
+    return m_kwargs;
+}
+
+bool ManagedLM::supportsResponseFormat() const
+{
+    return m_inner && m_inner->supportsResponseFormat();
+}
+
+bool ManagedLM::supportsResponseSchema() const
+{
+    return m_inner && m_inner->supportsResponseSchema();
+}
+
+QFuture<LMResponse> ManagedLM::call(const LMRequest& request)
+{
+    // {**self.kwargs, **call_kwargs}; cache = kwargs.pop("cache", self.cache).
+    LMRequest req;
+    req.model = request.model.isEmpty() ? d->model : request.model;
+    req.messages = request.messages;
+    req.parentCallId = request.parentCallId;
+    req.kwargs = m_kwargs;
+    for (const auto& [key, value] : request.kwargs)
+        req.kwargs.insert(key, value);
+    bool useCache = m_options.cache && request.cache;
+    if (req.kwargs.contains(u"cache")) {
+        useCache = useCache && req.kwargs.value(u"cache").truthy();
+        req.kwargs.remove(u"cache");
+    }
+    if (req.kwargs.contains(u"rollout_id") && req.kwargs.value(u"rollout_id").isNull())
+        req.kwargs.remove(u"rollout_id");
+
+    QList<const CallbackRegistry*> extra;
+    if (m_options.callbacks)
+        extra.append(m_options.callbacks.get());
+    auto scope = std::make_shared<CallbackScope>(CallbackHook::LM, extra);
+    if (scope->isActive()) {
+        // BaseLM.__call__(prompt=None, messages=..., **kwargs) bound as DSPy binds it.
+        Object inputs{{QStringLiteral("prompt"), Value()},
+                      {QStringLiteral("messages"), Value(messagesToValue(request.messages))},
+                      {QStringLiteral("kwargs"), Value(withoutSecrets(request.kwargs))}};
+        scope->start(QStringLiteral("ManagedLM(%1)").arg(d->model), inputs, request.parentCallId);
+    }
+
+    std::shared_ptr<LMCache> cache;
+    QByteArray key;
+    if (useCache) {
+        cache = d->cache ? d->cache : LMCache::global();
+        key = cacheKey(req, m_options.fnIdentifier.isEmpty() ? kChatCompletionFnIdentifier
+                                                             : QStringView(m_options.fnIdentifier));
+        if (std::optional<LMResponse> hit = cache->lookup(key)) {
+            d->record(request, *hit);
+            if (scope->isActive())
+                scope->end(Value(outputsToValue(hit->outputs)));
+            return QtFuture::makeReadyFuture(std::move(*hit));
+        }
+    }
+
+    if (!m_inner) {
+        auto error = std::make_shared<LMError>(LMError::Kind::NotConfigured,
+                                               QStringLiteral("ManagedLM has no inner LM."));
+        if (scope->isActive())
+            scope->end(Value(),
+                       LMError::kindName(error->kind()) + QStringLiteral(": ") + error->message());
+        LMResponse r;
+        r.model = d->model;
+        r.error = std::move(error);
+        return QtFuture::makeReadyFuture(std::move(r));
+    }
+
+    // rollout_id belongs to the key, never to the provider request.
+    LMRequest wire = req;
+    wire.kwargs.remove(u"rollout_id");
+    std::shared_ptr<const Shared> shared = d;
+    return m_inner->call(wire).then(
+        QtFuture::Launch::Sync,
+        [shared, scope, cache, key, request](QFuture<LMResponse> f) -> LMResponse {
+            try {
+                f.waitForFinished();
+            } catch (...) {
+                if (scope->isActive())
+                    scope->end(Value(), exceptionText(std::current_exception()));
+                throw;
+            }
+            if (f.isCanceled() || f.resultCount() == 0) {
+                if (scope->isActive())
+                    scope->end(Value(), QStringLiteral("LMCancelledError: cancelled"));
+                throw LMError(LMError::Kind::Cancelled,
+                              QStringLiteral("The LM call was cancelled."));
+            }
+            LMResponse response = f.result();
+            response.cacheHit = false;
+            if (response.error) {
+                // DSPy raises before recording: a failed call leaves no history and no cache.
+                if (scope->isActive())
+                    scope->end(Value(), LMError::kindName(response.error->kind()) +
+                                            QStringLiteral(": ") + response.error->message());
+                return response;
+            }
+            if (cache)
+                cache->store(key, response);
+            shared->record(request, response);
+            if (scope->isActive())
+                scope->end(Value(outputsToValue(response.outputs)));
+            return response;
+        });
+}
+
+std::shared_ptr<ManagedLM> ManagedLM::copy(const Object& overrides) const
+{
+    ManagedLMOptions options = m_options;
+    if (m_options.callbacks) {
+        options.callbacks = std::make_shared<CallbackRegistry>();
+        for (const CallbackPtr& cb : m_options.callbacks->callbacks())
+            options.callbacks->add(cb);
+    }
+    Object kwargs = m_kwargs;
+    for (const auto& [key, value] : overrides) {
+        if (key == u"cache") {
+            options.cache = value.truthy();
+            continue;
+        }
+        if (value.isNull())
+            kwargs.remove(key);
+        else
+            kwargs.insert(key, value);
+    }
+    return std::make_shared<ManagedLM>(m_inner, std::move(kwargs), std::move(options));
+}
+
+QString ManagedLM::inspectHistory(qsizetype n, bool colors) const
+{
+    return dspy::inspectHistory(m_history->snapshot(), n, colors);
+}
+
+} // namespace dspy
