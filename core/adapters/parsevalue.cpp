@@ -322,7 +322,8 @@ private:
     {
         if (v.isFloat())
             return v;
-        if (v.isInt())
+        // Strict mode serves smart unions, where an int is an exact match only for int.
+        if (v.isInt() && !strict)
             return Value(double(v.toInt()));
         if (!strict) {
             if (v.isBool())
