@@ -19,12 +19,13 @@ class RunContext;
 
 struct AdapterParseError
 {
-    QString adapterName;  // "ChatAdapter"
-    QString message;      // the reason, e.g. "Failed to parse field `answer` with value ..."
-    QString field;        // the offending output field, when one is to blame
-    QString lmResponse;   // the completion text that failed to parse
+    QString adapterName; // "ChatAdapter"
+    QString message;     // the reason, e.g. "Failed to parse field `answer` with value ..."
+    QString field;       // the offending output field, when one is to blame
+    QString lmResponse;  // the completion text that failed to parse
     QStringList expectedFields;
     QStringList parsedFields;
+    bool hasParsedResult = false; // DSPy prints the parsed-fields line only when it has a result
     // DSPy's text: "Adapter ChatAdapter failed to parse the LM response. \n\nLM Response: ... "
     QString toString() const;
 };
@@ -42,6 +43,21 @@ private:
 
 using ParseResult = Expected<Object, AdapterParseError>;
 
+// What one Adapter call did, so a trace can show it: the adapter whose parse produced the
+// completions, any fallback that ran (and why), the request and the raw answers.
+struct AdapterCallReport
+{
+    QString adapter;        // "JSONAdapter" after a Chat -> JSON fallback
+    QString fallbackFrom;   // "ChatAdapter", "JSONAdapter(json_schema)", or both, comma separated
+    QString fallbackReason; // the failure(s) that caused the fallback, one paragraph each
+    QList<ChatMessage> messages; // of the attempt that produced the completions
+    QStringList rawCompletions;
+    Value responseFormat; // the response_format sent on that attempt (null: none)
+    int lmCalls = 0;      // LM calls made, fallbacks included
+    LMUsage usage;        // summed over those calls
+    QString model;
+};
+
 class Adapter
 {
 public:
@@ -58,7 +74,8 @@ public:
 
     // How an LM answer with these output values looks in this adapter's format (DSPy's
     // format_field_with_value; used by ScriptedLM): ChatAdapter "[[ ## f ## ]]\nvalue" blocks.
-    virtual QString formatFieldsWithValues(const Signature& signature, const Object& values) const = 0;
+    virtual QString formatFieldsWithValues(const Signature& signature,
+                                           const Object& values) const = 0;
 
     // Adapter-specific request shaping before the LM call (JSONAdapter's response_format).
     // `attempt` 0 is the first try; JSONAdapter uses attempt 1 for the json_object fallback.
@@ -67,9 +84,22 @@ public:
 
     // DSPy's Adapter.__call__: format, call the LM, parse every completion. Throws LMError for
     // LM failures and AdapterParseException when a completion does not parse (after fallbacks).
+    // It does not append to ctx.trace: the caller (Predict) owns the one TraceRecord per call, and
+    // should take fallbackFrom/fallbackReason from callWithReport() so the extra call is visible.
     virtual QList<Completion> call(LM& lm, const Object& lmKwargs, const Signature& signature,
                                    const QList<Example>& demos, const Object& inputs,
                                    RunContext& ctx) const;
+    // call() that reports what happened instead of appending to ctx.trace: for callers (Predict)
+    // that write their own TraceRecord. `report` is filled even when this throws.
+    virtual QList<Completion> callWithReport(LM& lm, const Object& lmKwargs,
+                                             const Signature& signature,
+                                             const QList<Example>& demos, const Object& inputs,
+                                             RunContext& ctx, AdapterCallReport& report) const;
+
+    // The demo (user, assistant) pairs: incomplete demos first, demos without any input or any
+    // output dropped (dspy.md §2.5).
+    virtual QList<ChatMessage> formatDemos(const Signature& signature,
+                                           const QList<Example>& demos) const;
 
     // Building blocks of the three-part system message and of user/assistant turns.
     virtual QString formatFieldDescription(const Signature& signature) const;
@@ -77,9 +107,17 @@ public:
     virtual QString formatTaskDescription(const Signature& signature) const;
     virtual QString formatUserMessage(const Signature& signature, const Object& inputs,
                                       bool mainRequest) const = 0;
+    // Output fields absent from `outputs` and named in missingFieldNames render as DSPy's filler
+    // "Not supplied for this particular example. "; other absent fields render as None.
     virtual QString formatAssistantMessage(const Signature& signature, const Object& outputs,
                                            const QStringList& missingFieldNames) const = 0;
     virtual QString userMessageOutputRequirements(const Signature& signature) const = 0;
+
+protected:
+    // One format -> LM -> parse round with this adapter; throws LMError / AdapterParseException.
+    QList<Completion> runAttempt(LM& lm, const Object& lmKwargs, const Signature& signature,
+                                 const QList<Example>& demos, const Object& inputs, RunContext& ctx,
+                                 int attempt, AdapterCallReport& report) const;
 };
 
 using AdapterPtr = std::shared_ptr<const Adapter>;

@@ -1,0 +1,198 @@
+#include "adapters/adapter.h"
+
+#include "adapters/chatadapter.h"
+#include "adapters/jsonadapter.h"
+#include "adapters/valueformat.h"
+#include "adapters/xmladapter.h"
+#include "lm/lm.h"
+#include "runtime/runcontext.h"
+
+namespace dspy {
+
+namespace {
+
+const QString kIncompleteDemoPrefix = QStringLiteral(
+    "This is an example of the task, though some input or output fields are not supplied.");
+
+} // namespace
+
+QString AdapterParseError::toString() const
+{
+    // The text of DSPy's AdapterParseError (dspy/utils/exceptions.py), trailing spaces included.
+    QString out;
+    if (!message.isEmpty())
+        out += message + QStringLiteral("\n\n");
+    out += QStringLiteral("Adapter %1 failed to parse the LM response. \n\n").arg(adapterName);
+    out += QStringLiteral("LM Response: ") + lmResponse + QStringLiteral(" \n\n");
+    out += QStringLiteral("Expected to find output fields in the LM response: [") +
+           expectedFields.join(QStringLiteral(", ")) + QStringLiteral("] \n\n");
+    if (hasParsedResult) {
+        out += QStringLiteral("Actual output fields parsed from the LM response: [") +
+               parsedFields.join(QStringLiteral(", ")) + QStringLiteral("] \n\n");
+    }
+    return out;
+}
+
+AdapterParseException::AdapterParseException(AdapterParseError e)
+    : std::runtime_error(e.toString().toStdString())
+    , m_error(std::move(e))
+{}
+
+Adapter::~Adapter() = default;
+
+QList<ChatMessage> Adapter::format(const Signature& signature, const QList<Example>& demos,
+                                   const Object& inputs) const
+{
+    QList<ChatMessage> messages;
+    messages.reserve(2 + 2 * demos.size());
+    messages.append({QStringLiteral("system"), formatSystemMessage(signature)});
+    messages.append(formatDemos(signature, demos));
+    const QString content = formatUserMessage(signature, inputs, true);
+    if (!content.isEmpty())
+        messages.append({QStringLiteral("user"), content});
+    return messages;
+}
+
+QList<ChatMessage> Adapter::formatDemos(const Signature& signature,
+                                        const QList<Example>& demos) const
+{
+    QList<const Example*> complete;
+    QList<const Example*> incomplete;
+    const QList<Field> fields = signature.fields();
+    for (const Example& demo : demos) {
+        const bool isComplete = std::all_of(fields.cbegin(), fields.cend(), [&](const Field& f) {
+            return demo.contains(f.name) && !demo.get(f.name).isNull();
+        });
+        auto hasAny = [&](const QList<Field>& group) {
+            return std::any_of(group.cbegin(), group.cend(),
+                               [&](const Field& f) { return demo.contains(f.name); });
+        };
+        if (isComplete)
+            complete.append(&demo);
+        else if (hasAny(signature.inputFields()) && hasAny(signature.outputFields()))
+            incomplete.append(&demo);
+    }
+
+    QList<ChatMessage> messages;
+    messages.reserve(2 * (complete.size() + incomplete.size()));
+    for (const Example* demo : incomplete) {
+        // A demo always has at least one input here, so the prefix is followed by a field block.
+        messages.append(
+            {QStringLiteral("user"), kIncompleteDemoPrefix + QStringLiteral("\n\n") +
+                                         formatUserMessage(signature, demo->store(), false)});
+        QStringList missing;
+        for (const Field& f : signature.outputFields()) {
+            if (!demo->contains(f.name))
+                missing.append(f.name);
+        }
+        messages.append({QStringLiteral("assistant"),
+                         formatAssistantMessage(signature, demo->store(), missing)});
+    }
+    for (const Example* demo : complete) {
+        messages.append(
+            {QStringLiteral("user"), formatUserMessage(signature, demo->store(), false)});
+        messages.append(
+            {QStringLiteral("assistant"), formatAssistantMessage(signature, demo->store(), {})});
+    }
+    return messages;
+}
+
+QString Adapter::formatSystemMessage(const Signature& signature) const
+{
+    return formatFieldDescription(signature) + QLatin1Char('\n') + formatFieldStructure(signature) +
+           QLatin1Char('\n') + formatTaskDescription(signature);
+}
+
+QString Adapter::formatFieldDescription(const Signature& signature) const
+{
+    return QStringLiteral("Your input fields are:\n") +
+           fieldDescriptionList(signature.inputFields()) +
+           QStringLiteral("\nYour output fields are:\n") +
+           fieldDescriptionList(signature.outputFields());
+}
+
+QString Adapter::formatTaskDescription(const Signature& signature) const
+{
+    const QString instructions = textwrapDedent(signature.instructions());
+    QString objective;
+    const QString sep = QStringLiteral("\n        ");
+    for (const QString& line : pySplitLines(instructions))
+        objective += sep + line;
+    return QStringLiteral("In adhering to this structure, your objective is: ") + objective;
+}
+
+void Adapter::prepareRequest(const Signature&, const LM&, LMRequest&, int) const {}
+
+QList<Completion> Adapter::runAttempt(LM& lm, const Object& lmKwargs, const Signature& signature,
+                                      const QList<Example>& demos, const Object& inputs,
+                                      RunContext& ctx, int attempt, AdapterCallReport& report) const
+{
+    LMRequest request;
+    request.model = lm.model();
+    request.messages = format(signature, demos, inputs);
+    // lm.kwargs first, then the call's config, as DSPy's LM.forward merges them.
+    request.kwargs = lm.kwargs();
+    for (const auto& [key, value] : lmKwargs)
+        request.kwargs.insert(key, value);
+    prepareRequest(signature, lm, request, attempt);
+
+    report.adapter = name();
+    report.messages = request.messages;
+    report.responseFormat = request.kwargs.value(u"response_format");
+    report.rawCompletions.clear();
+
+    ctx.throwIfCancelled();
+    ++report.lmCalls;
+    const LMResponse response = lm.callBlocking(request);
+    report.usage += response.usage;
+    report.model = response.model.isEmpty() ? request.model : response.model;
+    for (const LMOutput& out : response.outputs)
+        report.rawCompletions.append(out.text);
+
+    QList<Completion> completions;
+    completions.reserve(response.outputs.size());
+    for (const LMOutput& out : response.outputs) {
+        if (out.text.isEmpty()) {
+            AdapterParseError e;
+            e.adapterName = name();
+            e.message = QStringLiteral("The LM returned an empty or null response.");
+            e.lmResponse = out.text;
+            e.expectedFields = signature.outputNames();
+            throw AdapterParseException(std::move(e));
+        }
+        ParseResult parsed = parse(signature, out.text);
+        if (!parsed)
+            throw AdapterParseException(parsed.error());
+        completions.append(std::move(parsed).value());
+    }
+    return completions;
+}
+
+QList<Completion> Adapter::callWithReport(LM& lm, const Object& lmKwargs,
+                                          const Signature& signature, const QList<Example>& demos,
+                                          const Object& inputs, RunContext& ctx,
+                                          AdapterCallReport& report) const
+{
+    return runAttempt(lm, lmKwargs, signature, demos, inputs, ctx, 0, report);
+}
+
+QList<Completion> Adapter::call(LM& lm, const Object& lmKwargs, const Signature& signature,
+                                const QList<Example>& demos, const Object& inputs,
+                                RunContext& ctx) const
+{
+    AdapterCallReport report;
+    return callWithReport(lm, lmKwargs, signature, demos, inputs, ctx, report);
+}
+
+AdapterPtr makeAdapter(const QString& name)
+{
+    if (name == QLatin1String("chat"))
+        return std::make_shared<const ChatAdapter>();
+    if (name == QLatin1String("json"))
+        return std::make_shared<const JSONAdapter>();
+    if (name == QLatin1String("xml"))
+        return std::make_shared<const XMLAdapter>();
+    return nullptr;
+}
+
+} // namespace dspy
