@@ -1,0 +1,535 @@
+#include "lm/httppool.h"
+
+#include "runtime/runcontext.h"
+
+#include <QDateTime>
+#include <QHash>
+#include <QMutex>
+#include <QMutexLocker>
+#include <QNetworkAccessManager>
+#include <QNetworkProxy>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+#include <QPromise>
+#include <QRandomGenerator>
+#include <QSemaphore>
+#include <QThread>
+#include <QTimer>
+
+#include <atomic>
+#include <chrono>
+#include <deque>
+
+namespace dspy {
+
+namespace {
+
+qint64 nowMs()
+{
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
+// How often in-flight requests are checked for cancellation: a cancelled request is aborted
+// within this time, at the cost of one atomic read per request per tick.
+constexpr int kCancelPollMs = 20;
+
+class Worker;
+
+struct Job
+{
+    quint64 id = 0;
+    HttpRequest req;
+    RetryPolicy policy;
+    QPromise<HttpResponse> promise;
+    Worker* worker = nullptr;
+    QNetworkReply* reply = nullptr;
+    QString endpointKey; // non-empty when the endpoint has limits
+    int attempts = 0;
+    bool holdsSlot = false;
+    bool queued = false;
+    bool chunkDelivered = false;
+    bool abortedByUs = false;
+
+    bool isCancelled() const
+    {
+        return promise.isCanceled() || (req.cancel && req.cancel->isCancelled()) ||
+               (req.cancelWith && req.cancelWith->isCanceled());
+    }
+};
+
+struct Endpoint
+{
+    int maxInFlight = 0;
+    int rpm = 0;
+    int tpm = 0;
+    int inFlight = 0;
+    std::deque<std::pair<Worker*, quint64>> waiting;
+    std::deque<qint64> starts;                      // attempt start times within the last minute
+    std::deque<std::pair<qint64, int>> tokenStarts; // (time, tokens)
+};
+
+} // namespace
+
+struct HttpPool::Private
+{
+    QList<QThread*> threads;
+    QList<Worker*> workers;
+    std::atomic<quint64> next{0};
+    std::atomic<quint64> nextId{1};
+    std::atomic<qint64> attempts{0};
+    std::atomic_bool hasLimits{false};
+    QMutex limitsMutex;
+    QHash<QString, Endpoint> endpoints;
+
+    enum class Admit { Go, Queued, Later };
+    Admit admit(Job* job, qint64* delayMs);
+    void release(const QString& key);
+};
+
+namespace {
+
+class Worker : public QObject
+{
+public:
+    Worker(HttpPool::Private* pool)
+        : m_pool(pool)
+    {
+        m_nam.setProxy(QNetworkProxy::NoProxy);
+        m_nam.setAutoDeleteReplies(false);
+        connect(&m_nam, &QNetworkAccessManager::finished, this, &Worker::onFinished);
+        m_poll.setInterval(kCancelPollMs);
+        connect(&m_poll, &QTimer::timeout, this, &Worker::pollCancelled);
+    }
+
+    ~Worker() override { shutdown(); }
+
+    void adopt(Job* job)
+    {
+        job->worker = this;
+        m_jobs.insert(job->id, job);
+        if (!m_poll.isActive())
+            m_poll.start();
+        attempt(job);
+    }
+
+    // The endpoint handed a freed slot to this queued job.
+    void resumeQueued(quint64 id)
+    {
+        Job* job = m_jobs.value(id);
+        if (!job) {
+            // Finished (cancelled) while queued: pass the slot on.
+            m_pool->release(m_lastKeyFor.take(id));
+            return;
+        }
+        m_lastKeyFor.remove(id);
+        job->queued = false;
+        job->holdsSlot = true;
+        attempt(job);
+    }
+
+    void shutdown()
+    {
+        m_shuttingDown = true;
+        const auto jobs = m_jobs.values();
+        for (Job* job : jobs) {
+            if (job->reply) {
+                job->abortedByUs = true;
+                job->reply->abort();
+            }
+        }
+        const auto rest = m_jobs.values();
+        for (Job* job : rest) {
+            HttpResponse r;
+            r.cancelled = true;
+            r.attempts = job->attempts;
+            r.errorString = QStringLiteral("The HTTP pool shut down.");
+            finish(job, std::move(r));
+        }
+    }
+
+private:
+    void attempt(Job* job)
+    {
+        if (job->isCancelled()) {
+            finishCancelled(job);
+            return;
+        }
+        if (!job->endpointKey.isEmpty()) {
+            qint64 delay = 0;
+            switch (m_pool->admit(job, &delay)) {
+            case HttpPool::Private::Admit::Go:
+                break;
+            case HttpPool::Private::Admit::Queued:
+                m_lastKeyFor.insert(job->id, job->endpointKey);
+                return;
+            case HttpPool::Private::Admit::Later:
+                later(job, int(delay));
+                return;
+            }
+        }
+        QNetworkRequest nr(job->req.url);
+        for (const auto& [name, value] : job->req.headers)
+            nr.setRawHeader(name, value);
+        nr.setTransferTimeout(job->req.timeoutMs);
+        ++job->attempts;
+        m_pool->attempts.fetch_add(1, std::memory_order_relaxed);
+        QNetworkReply* reply = job->req.body.isEmpty() && job->req.method == "GET"
+                                   ? m_nam.get(nr)
+                                   : m_nam.sendCustomRequest(nr, job->req.method, job->req.body);
+        job->reply = reply;
+        m_replies.insert(reply, job);
+        if (job->req.onChunk)
+            connect(reply, &QNetworkReply::readyRead, this, [this, reply] { onReadyRead(reply); });
+    }
+
+    void later(Job* job, int delayMs)
+    {
+        const quint64 id = job->id;
+        QTimer::singleShot(std::max(0, delayMs), Qt::PreciseTimer, this, [this, id] {
+            if (Job* j = m_jobs.value(id))
+                attempt(j);
+        });
+    }
+
+    static bool isSuccess(QNetworkReply* reply)
+    {
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        return status >= 200 && status < 300;
+    }
+
+    void onReadyRead(QNetworkReply* reply)
+    {
+        Job* job = m_replies.value(reply);
+        if (!job || !isSuccess(reply))
+            return; // an error body is collected whole at the end
+        const QByteArray chunk = reply->readAll();
+        if (chunk.isEmpty())
+            return;
+        job->chunkDelivered = true;
+        job->req.onChunk(chunk);
+    }
+
+    void onFinished(QNetworkReply* reply)
+    {
+        Job* job = m_replies.take(reply);
+        reply->deleteLater();
+        if (!job)
+            return;
+        job->reply = nullptr;
+
+        HttpResponse r;
+        r.attempts = job->attempts;
+        r.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        const QNetworkReply::NetworkError error = reply->error();
+        if (job->req.onChunk && r.ok()) {
+            const QByteArray tail = reply->readAll();
+            if (!tail.isEmpty()) {
+                job->chunkDelivered = true;
+                job->req.onChunk(tail);
+            }
+        } else {
+            r.body = reply->readAll();
+        }
+        r.headers = reply->rawHeaderPairs();
+
+        if (job->abortedByUs) {
+            r.cancelled = true;
+            r.errorString = QStringLiteral("Request cancelled.");
+            finish(job, std::move(r));
+            return;
+        }
+        if (r.status == 0 || (error != QNetworkReply::NoError && r.ok())) {
+            // No (complete) HTTP response: a timeout (transfer timeout aborts the reply) or a
+            // network failure, including a connection dropped mid-body.
+            r.errorString = reply->errorString();
+            if (error == QNetworkReply::OperationCanceledError ||
+                error == QNetworkReply::TimeoutError)
+                r.timedOut = true;
+            else
+                r.transportError = true;
+        }
+
+        if (!m_shuttingDown && shouldRetry(job, r)) {
+            qint64 delay = nextDelayMs(job, r);
+            if (delay >= 0) {
+                later(job, int(delay));
+                return;
+            }
+        }
+        finish(job, std::move(r));
+    }
+
+    static bool shouldRetry(const Job* job, const HttpResponse& r)
+    {
+        if (job->attempts > job->policy.maxRetries || job->chunkDelivered)
+            return false;
+        return r.transportError || r.timedOut || r.status == 429 || r.status >= 500;
+    }
+
+    static qint64 nextDelayMs(const Job* job, const HttpResponse& r)
+    {
+        const double retryAfter = HttpPool::parseRetryAfter(r.header("retry-after"));
+        if (retryAfter >= 0) {
+            const qint64 ms = qint64(retryAfter * 1000.0 + 0.999);
+            return ms > job->policy.maxRetryAfterMs ? -1 : ms;
+        }
+        const double base = HttpPool::backoffDelayMs(job->policy, job->attempts);
+        const double j =
+            job->policy.jitter * (2.0 * QRandomGenerator::global()->generateDouble() - 1.0);
+        return qint64(std::max(0.0, base * (1.0 + j)));
+    }
+
+    void pollCancelled()
+    {
+        if (m_jobs.isEmpty()) {
+            m_poll.stop();
+            return;
+        }
+        QList<Job*> cancelled;
+        for (Job* job : std::as_const(m_jobs)) {
+            if (job->isCancelled())
+                cancelled.append(job);
+        }
+        for (Job* job : std::as_const(cancelled)) {
+            if (job->reply) {
+                job->abortedByUs = true;
+                job->reply->abort(); // emits finished() synchronously: onFinished ends the job
+            } else {
+                finishCancelled(job);
+            }
+        }
+    }
+
+    void finishCancelled(Job* job)
+    {
+        HttpResponse r;
+        r.cancelled = true;
+        r.attempts = job->attempts;
+        r.errorString = QStringLiteral("Request cancelled.");
+        finish(job, std::move(r));
+    }
+
+    void finish(Job* job, HttpResponse r)
+    {
+        if (!m_jobs.remove(job->id))
+            return;
+        if (job->holdsSlot)
+            m_pool->release(job->endpointKey);
+        // A queued job keeps its key in m_lastKeyFor: the slot it may still be handed goes on.
+        job->promise.addResult(std::move(r));
+        job->promise.finish();
+        delete job;
+    }
+
+    HttpPool::Private* m_pool;
+    QNetworkAccessManager m_nam;
+    QTimer m_poll;
+    QHash<quint64, Job*> m_jobs;
+    QHash<QNetworkReply*, Job*> m_replies;
+    QHash<quint64, QString> m_lastKeyFor; // queued jobs -> endpoint key
+    bool m_shuttingDown = false;
+};
+
+class NetThread : public QThread
+{
+public:
+    NetThread(HttpPool::Private* pool, QSemaphore* ready)
+        : m_pool(pool)
+        , m_ready(ready)
+    {}
+    Worker* worker = nullptr;
+
+protected:
+    void run() override
+    {
+        // The manager must be created in the thread that uses it.
+        Worker w(m_pool);
+        worker = &w;
+        m_ready->release();
+        exec();
+        w.shutdown();
+        worker = nullptr;
+    }
+
+private:
+    HttpPool::Private* m_pool;
+    QSemaphore* m_ready;
+};
+
+} // namespace
+
+HttpPool::Private::Admit HttpPool::Private::admit(Job* job, qint64* delayMs)
+{
+    QMutexLocker lock(&limitsMutex);
+    auto it = endpoints.find(job->endpointKey);
+    if (it == endpoints.end())
+        return Admit::Go;
+    Endpoint& ep = *it;
+    if (!job->holdsSlot && ep.maxInFlight > 0) {
+        if (ep.inFlight >= ep.maxInFlight || !ep.waiting.empty()) {
+            job->queued = true;
+            ep.waiting.emplace_back(job->worker, job->id);
+            return Admit::Queued;
+        }
+    }
+    if (ep.rpm > 0 || ep.tpm > 0) {
+        const qint64 now = nowMs();
+        while (!ep.starts.empty() && ep.starts.front() <= now - 60000)
+            ep.starts.pop_front();
+        qint64 tokens = 0;
+        while (!ep.tokenStarts.empty() && ep.tokenStarts.front().first <= now - 60000)
+            ep.tokenStarts.pop_front();
+        for (const auto& t : ep.tokenStarts)
+            tokens += t.second;
+        qint64 wait = 0;
+        if (ep.rpm > 0 && qsizetype(ep.starts.size()) >= ep.rpm)
+            wait = ep.starts.front() + 60000 - now;
+        if (ep.tpm > 0 && !ep.tokenStarts.empty() && tokens + job->req.estimatedTokens > ep.tpm)
+            wait = std::max(wait, ep.tokenStarts.front().first + 60000 - now);
+        if (wait > 0) {
+            *delayMs = wait;
+            return Admit::Later; // keeps its in-flight slot, if any, while it waits
+        }
+        ep.starts.push_back(now);
+        if (ep.tpm > 0)
+            ep.tokenStarts.emplace_back(now, job->req.estimatedTokens);
+    }
+    if (!job->holdsSlot && ep.maxInFlight > 0) {
+        job->holdsSlot = true;
+        ++ep.inFlight;
+    }
+    return Admit::Go;
+}
+
+void HttpPool::Private::release(const QString& key)
+{
+    Worker* target = nullptr;
+    quint64 id = 0;
+    {
+        QMutexLocker lock(&limitsMutex);
+        auto it = endpoints.find(key);
+        if (it == endpoints.end())
+            return;
+        if (it->waiting.empty()) {
+            it->inFlight = std::max(0, it->inFlight - 1);
+            return;
+        }
+        // The slot passes straight to the oldest waiter.
+        std::tie(target, id) = it->waiting.front();
+        it->waiting.pop_front();
+    }
+    QMetaObject::invokeMethod(
+        target, [target, id] { target->resumeQueued(id); }, Qt::QueuedConnection);
+}
+
+QByteArray HttpResponse::header(QByteArrayView name) const
+{
+    for (const auto& [k, v] : headers) {
+        if (k.compare(name, Qt::CaseInsensitive) == 0)
+            return v;
+    }
+    return {};
+}
+
+HttpPool::HttpPool(int threads)
+    : d(std::make_unique<Private>())
+{
+    if (threads <= 0)
+        threads = std::min(4, std::max(2, QThread::idealThreadCount()));
+    QSemaphore ready;
+    QList<NetThread*> started;
+    for (int i = 0; i < threads; ++i) {
+        auto* t = new NetThread(d.get(), &ready);
+        t->setObjectName(QStringLiteral("dspy-http-%1").arg(i));
+        t->start();
+        started.append(t);
+    }
+    ready.acquire(threads);
+    for (NetThread* t : started) {
+        d->threads.append(t);
+        d->workers.append(t->worker);
+    }
+}
+
+HttpPool::~HttpPool()
+{
+    for (QThread* t : std::as_const(d->threads))
+        t->quit();
+    for (QThread* t : std::as_const(d->threads)) {
+        t->wait();
+        delete t;
+    }
+}
+
+QFuture<HttpResponse> HttpPool::send(HttpRequest request, RetryPolicy policy)
+{
+    auto* job = new Job;
+    job->id = d->nextId.fetch_add(1, std::memory_order_relaxed);
+    if (!request.endpointKey.isEmpty() && d->hasLimits.load(std::memory_order_acquire)) {
+        QMutexLocker lock(&d->limitsMutex);
+        if (d->endpoints.contains(request.endpointKey))
+            job->endpointKey = request.endpointKey;
+    }
+    job->req = std::move(request);
+    job->policy = policy;
+    job->promise.start();
+    QFuture<HttpResponse> future = job->promise.future();
+    Worker* w = d->workers.at(
+        int(d->next.fetch_add(1, std::memory_order_relaxed) % quint64(d->workers.size())));
+    QMetaObject::invokeMethod(
+        w, [w, job] { w->adopt(job); }, Qt::QueuedConnection);
+    return future;
+}
+
+void HttpPool::setEndpointLimit(const QString& key, int maxInFlight, int rpm, int tpm)
+{
+    QMutexLocker lock(&d->limitsMutex);
+    Endpoint& ep = d->endpoints[key];
+    ep.maxInFlight = maxInFlight;
+    ep.rpm = rpm;
+    ep.tpm = tpm;
+    d->hasLimits.store(true, std::memory_order_release);
+}
+
+int HttpPool::threadCount() const
+{
+    return int(d->workers.size());
+}
+
+qint64 HttpPool::attemptsStarted() const
+{
+    return d->attempts.load(std::memory_order_relaxed);
+}
+
+HttpPool& HttpPool::shared()
+{
+    static HttpPool pool;
+    return pool;
+}
+
+double HttpPool::parseRetryAfter(QByteArrayView value)
+{
+    const QByteArray v = value.trimmed().toByteArray();
+    if (v.isEmpty())
+        return -1;
+    bool ok = false;
+    const double seconds = v.toDouble(&ok);
+    if (ok)
+        return seconds >= 0 ? seconds : -1;
+    QDateTime when = QDateTime::fromString(QString::fromLatin1(v), Qt::RFC2822Date);
+    if (!when.isValid())
+        return -1;
+    const qint64 ms = QDateTime::currentDateTimeUtc().msecsTo(when);
+    return std::max<qint64>(0, ms) / 1000.0;
+}
+
+int HttpPool::backoffDelayMs(const RetryPolicy& policy, int retry)
+{
+    double delay = policy.baseDelayMs;
+    for (int i = 1; i < retry && delay < policy.maxDelayMs; ++i)
+        delay *= 2;
+    return int(std::min<double>(delay, policy.maxDelayMs));
+}
+
+} // namespace dspy
