@@ -15,43 +15,6 @@ QString pythonList(const QStringList& items)
     return QLatin1Char('[') + quoted.join(QStringLiteral(", ")) + QLatin1Char(']');
 }
 
-// Sees every request and response of one Predict call: the trace wants the messages and raw
-// completions, the prediction wants the usage, and the adapter's own retries go through it too.
-// It waits for the inner future, which is fine: Predict runs on a worker thread and the adapter
-// blocks on the same future right after.
-class RecordingLM final : public LM
-{
-public:
-    explicit RecordingLM(LM& inner)
-        : m_inner(inner)
-    {}
-
-    QString model() const override { return m_inner.model(); }
-    Object kwargs() const override { return m_inner.kwargs(); }
-    bool supportsResponseFormat() const override { return m_inner.supportsResponseFormat(); }
-    bool supportsResponseSchema() const override { return m_inner.supportsResponseSchema(); }
-
-    QFuture<LMResponse> call(const LMRequest& request) override
-    {
-        QFuture<LMResponse> future = m_inner.call(request);
-        requests.append(request.messages);
-        try {
-            future.waitForFinished();
-        } catch (...) {
-            return future; // the adapter's callBlocking rethrows it
-        }
-        if (!future.isCanceled() && future.resultCount() > 0)
-            responses.append(future.result());
-        return future;
-    }
-
-    QList<QList<ChatMessage>> requests;
-    QList<LMResponse> responses;
-
-private:
-    LM& m_inner;
-};
-
 Value strippedLmState(const Value& lm, bool forLoad)
 {
     if (!lm.isObject())
@@ -178,7 +141,7 @@ Prediction Predict::call(const Example& inputs, RunContext& ctx, const PredictCa
         lmKwargs.insert(key, value);
 
     const Adapter& adapter = ctx.effectiveAdapter();
-    RecordingLM recorder(*lm);
+    AdapterCallReport report;
 
     auto record = [&](const Prediction& prediction, const QString& error) {
         if (!ctx.trace)
@@ -187,27 +150,23 @@ Prediction Predict::call(const Example& inputs, RunContext& ctx, const PredictCa
         r.predictor = ctx.predictorPath.isEmpty() ? sig.signatureString() : ctx.predictorPath;
         r.inputs = kwargs;
         r.prediction = prediction;
-        if (!recorder.requests.isEmpty())
-            r.messages = recorder.requests.last();
-        if (!recorder.responses.isEmpty()) {
-            for (const LMOutput& out : recorder.responses.last().outputs)
-                r.rawCompletions.append(out.text);
-        }
-        r.adapter = adapter.name();
-        // A second request from a non-JSON adapter is DSPy's JSONAdapter fallback.
-        if (recorder.requests.size() > 1 && adapter.name() != QLatin1String("JSONAdapter")) {
-            r.fallbackFrom = adapter.name();
-            r.adapter = QStringLiteral("JSONAdapter");
-        }
+        r.messages = report.messages;
+        r.rawCompletions = report.rawCompletions;
+        r.adapter = report.adapter.isEmpty() ? adapter.name() : report.adapter;
+        r.fallbackFrom = report.fallbackFrom;
+        r.fallbackReason = report.fallbackReason;
         r.error = error;
         ctx.trace->append(std::move(r));
     };
 
     QList<Completion> completions;
     try {
-        completions = adapter.call(recorder, lmKwargs, sig, demos, kwargs, ctx);
+        completions = adapter.callWithReport(*lm, lmKwargs, sig, demos, kwargs, ctx, report);
     } catch (const AdapterParseException& e) {
         record(Prediction(), e.error().toString());
+        throw;
+    } catch (const LMError& e) {
+        record(Prediction(), LMError::kindName(e.kind()) + QStringLiteral(": ") + e.message());
         throw;
     } catch (const std::exception& e) {
         record(Prediction(), QString::fromUtf8(e.what()));
@@ -215,11 +174,8 @@ Prediction Predict::call(const Example& inputs, RunContext& ctx, const PredictCa
     }
 
     Prediction prediction = Prediction::fromCompletions(std::move(completions));
-    for (const LMResponse& response : recorder.responses) {
-        if (!response.usage.isZero())
-            prediction.addUsage(response.model.isEmpty() ? lm->model() : response.model,
-                                response.usage);
-    }
+    if (!report.usage.isZero())
+        prediction.addUsage(report.model.isEmpty() ? lm->model() : report.model, report.usage);
     record(prediction, QString());
     return prediction;
 }
