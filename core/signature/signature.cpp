@@ -40,74 +40,20 @@ const QSet<QString>& pythonKeywords()
 // a clearer message than "Unknown name".
 const QSet<QString>& unsupportedTypeNames()
 {
-    static const QSet<QString> names = {u"complex"_qs,
-                                        u"bytes"_qs,
-                                        u"bytearray"_qs,
-                                        u"object"_qs,
-                                        u"type"_qs,
-                                        u"memoryview"_qs,
-                                        u"range"_qs,
-                                        u"slice"_qs,
-                                        u"Callable"_qs,
-                                        u"Sequence"_qs,
-                                        u"Mapping"_qs,
-                                        u"MutableMapping"_qs,
-                                        u"MutableSequence"_qs,
-                                        u"MutableSet"_qs,
-                                        u"AbstractSet"_qs,
-                                        u"Iterable"_qs,
-                                        u"Iterator"_qs,
-                                        u"Generator"_qs,
-                                        u"Collection"_qs,
-                                        u"Container"_qs,
-                                        u"Type"_qs,
-                                        u"ClassVar"_qs,
-                                        u"Final"_qs,
-                                        u"Annotated"_qs,
-                                        u"TypeVar"_qs,
-                                        u"Generic"_qs,
-                                        u"Protocol"_qs,
-                                        u"NamedTuple"_qs,
-                                        u"TypedDict"_qs,
-                                        u"Deque"_qs,
-                                        u"DefaultDict"_qs,
-                                        u"OrderedDict"_qs,
-                                        u"Counter"_qs,
-                                        u"ChainMap"_qs,
-                                        u"Awaitable"_qs,
-                                        u"Coroutine"_qs,
-                                        u"AsyncIterator"_qs,
-                                        u"AsyncIterable"_qs,
-                                        u"AsyncGenerator"_qs,
-                                        u"Hashable"_qs,
-                                        u"Sized"_qs,
-                                        u"Reversible"_qs,
-                                        u"Pattern"_qs,
-                                        u"Match"_qs,
-                                        u"IO"_qs,
-                                        u"TextIO"_qs,
-                                        u"BinaryIO"_qs,
-                                        u"AnyStr"_qs,
-                                        u"NoReturn"_qs,
-                                        u"Never"_qs,
-                                        u"Self"_qs,
-                                        u"LiteralString"_qs,
-                                        u"TypeAlias"_qs,
-                                        u"TypeGuard"_qs,
-                                        u"Required"_qs,
-                                        u"NotRequired"_qs,
-                                        u"Unpack"_qs,
-                                        u"ParamSpec"_qs,
-                                        u"Concatenate"_qs,
-                                        u"ByteString"_qs,
-                                        u"KeysView"_qs,
-                                        u"ValuesView"_qs,
-                                        u"ItemsView"_qs,
-                                        u"ContextManager"_qs,
-                                        u"AsyncContextManager"_qs,
-                                        u"SupportsInt"_qs,
-                                        u"SupportsFloat"_qs,
-                                        u"Field"_qs};
+    static const QSet<QString> names = [] {
+        const QString all = QStringLiteral(
+            "complex bytes bytearray object type memoryview range slice Callable Sequence Mapping "
+            "MutableMapping MutableSequence MutableSet AbstractSet Iterable Iterator Generator "
+            "Collection Container Type ClassVar Final Annotated TypeVar Generic Protocol "
+            "NamedTuple "
+            "TypedDict Deque DefaultDict OrderedDict Counter ChainMap Awaitable Coroutine "
+            "AsyncIterator AsyncIterable AsyncGenerator Hashable Sized Reversible Pattern Match IO "
+            "TextIO BinaryIO AnyStr NoReturn Never Self LiteralString TypeAlias TypeGuard Required "
+            "NotRequired Unpack ParamSpec Concatenate ByteString KeysView ValuesView ItemsView "
+            "ContextManager AsyncContextManager SupportsInt SupportsFloat Field");
+        const QStringList list = all.split(u' ');
+        return QSet<QString>(list.cbegin(), list.cend());
+    }();
     return names;
 }
 
@@ -1661,6 +1607,13 @@ QString Signature::toString() const
     return side(d->inputs) + u" -> "_qs + side(d->outputs);
 }
 
+Signature Signature::withFrozenInstructions() const
+{
+    // DSPy rebuilds the class with `cls.instructions`, i.e. the cleaned text, so default
+    // instructions keep naming the old fields: CoT's "reasoning" does not appear in them.
+    return withInstructions(instructions());
+}
+
 Signature Signature::withInstructions(const QString& instructions) const
 {
     Signature copy(*this);
@@ -1675,7 +1628,7 @@ Signature Signature::appendInstructions(const QString& text) const
 
 Signature Signature::withUpdatedField(const QString& name, const Field& field) const
 {
-    Signature copy(*this);
+    Signature copy = withFrozenInstructions();
     for (QList<Field>* list : {&copy.d->inputs, &copy.d->outputs}) {
         for (Field& f : *list) {
             if (f.name == name) {
@@ -1712,7 +1665,7 @@ std::optional<Signature> Signature::insert(int index, const Field& field, QStrin
                          .arg(field.isInput ? u"input"_qs : u"output"_qs);
         return std::nullopt;
     }
-    Signature copy(*this);
+    Signature copy = withFrozenInstructions();
     Field f = field;
     if (f.prefix.isEmpty())
         f.prefix = inferPrefix(f.name) + u':';
@@ -1733,9 +1686,7 @@ Signature Signature::append(const Field& field) const
 
 Signature Signature::remove(const QString& name) const
 {
-    if (!field(name))
-        return *this;
-    Signature copy(*this);
+    Signature copy = withFrozenInstructions();
     for (QList<Field>* list : {&copy.d->inputs, &copy.d->outputs})
         list->removeIf([&](const Field& f) { return f.name == name; });
     return copy;

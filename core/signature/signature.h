@@ -65,6 +65,9 @@ public:
 
     Signature withInstructions(const QString& instructions) const;
     Signature appendInstructions(const QString& text) const; // old + "\n\n" + text
+    // Like DSPy, the field-changing methods below carry over the current instructions() text, so
+    // default instructions stay those of the original fields ("Given the fields `q`, produce the
+    // fields `a`." after prepending "reasoning").
     Signature withUpdatedField(const QString& name, const Field& field) const;
     // index within inputs or outputs by field.isInput; negative counts from the end (-1 = append)
     // Out of range: returns nullopt with an error message.
@@ -79,6 +82,7 @@ public:
 
 private:
     explicit Signature(QSharedDataPointer<SignatureData> d);
+    Signature withFrozenInstructions() const;
     QSharedDataPointer<SignatureData> d;
 };
 
