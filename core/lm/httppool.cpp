@@ -4,6 +4,7 @@
 
 #include <QDateTime>
 #include <QHash>
+#include <QLocale>
 #include <QMutex>
 #include <QMutexLocker>
 #include <QNetworkAccessManager>
@@ -222,7 +223,9 @@ private:
         r.attempts = job->attempts;
         r.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         const QNetworkReply::NetworkError error = reply->error();
-        if (job->req.onChunk && r.ok()) {
+        if (!reply->isOpen()) {
+            // Aborted: nothing left to read.
+        } else if (job->req.onChunk && r.ok()) {
             const QByteArray tail = reply->readAll();
             if (!tail.isEmpty()) {
                 job->chunkDelivered = true;
@@ -517,7 +520,14 @@ double HttpPool::parseRetryAfter(QByteArrayView value)
     const double seconds = v.toDouble(&ok);
     if (ok)
         return seconds >= 0 ? seconds : -1;
-    QDateTime when = QDateTime::fromString(QString::fromLatin1(v), Qt::RFC2822Date);
+    // IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"), which Qt's RFC 2822 parser refuses for
+    // its "GMT" zone.
+    QDateTime when = QLocale::c().toDateTime(QString::fromLatin1(v),
+                                             QStringLiteral("ddd, dd MMM yyyy hh:mm:ss 'GMT'"));
+    if (when.isValid())
+        when.setTimeSpec(Qt::UTC);
+    else
+        when = QDateTime::fromString(QString::fromLatin1(v), Qt::RFC2822Date);
     if (!when.isValid())
         return -1;
     const qint64 ms = QDateTime::currentDateTimeUtc().msecsTo(when);
