@@ -25,6 +25,7 @@ public:
     PredictorState& state() { return m_state; }
     const PredictorState& state() const { return m_state; }
     QList<Example>& demos() { return m_state.demos; }
+    const QList<Example>& demos() const { return m_state.demos; }
     void setLM(LMPtr lm) { m_lm = std::move(lm); }
     LMPtr lm() const { return m_lm; }
 
