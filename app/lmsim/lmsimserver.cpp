@@ -412,7 +412,7 @@ void LmSimServer::writeError(QTcpSocket* socket, int status, const QByteArray& e
     QList<std::pair<QByteArray, QByteArray>> headers = {
         {"x-request-id", nextId("req-sim-").toLatin1()}};
     if (status == 429)
-        headers.append({"Retry-After", "1"});
+        headers.append(std::pair<QByteArray, QByteArray>("Retry-After", "1"));
     writeResponse(socket, status, json(body), headers);
     finishRequest(socket, keepAlive);
 }

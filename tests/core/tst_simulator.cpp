@@ -181,7 +181,7 @@ void TestSimulator::solvesWordProblems()
     const auto adapter = makeAdapter(QStringLiteral("chat"));
     const LMResponse r = lm.respond(requestFor(*adapter, sig, {}, Object{{"question", question}}));
     const ParseResult parsed = adapter->parse(sig, r.outputs.value(0).text);
-    QVERIFY2(parsed.has_value(), qPrintable(r.outputs.value(0).text));
+    QVERIFY2(parsed.hasValue(), qPrintable(r.outputs.value(0).text));
     QCOMPARE(parsed->value(u"answer"), Value(expected));
 }
 
@@ -239,7 +239,7 @@ void TestSimulator::answersParseWithEveryAdapter()
     const LMResponse r = lm.respond(requestFor(*a, sig, {}, inputs));
     QCOMPARE(r.outputs.size(), 1);
     const ParseResult parsed = a->parse(sig, r.outputs[0].text);
-    QVERIFY2(parsed.has_value(), qPrintable(r.outputs[0].text));
+    QVERIFY2(parsed.hasValue(), qPrintable(r.outputs[0].text));
     QCOMPARE(parsed->keys(), sig.outputNames());
     QCOMPARE(parsed->value(field), expected);
     if (sig.outputNames().contains(QStringLiteral("tags"))) {
@@ -358,7 +358,7 @@ void TestSimulator::accuracyModelMovesWithDemosAndInstructions()
             const LMResponse r =
                 lm.respond(requestFor(*chat, s.sig, s.demos, Object{{"question", pr.question}}));
             const ParseResult parsed = chat->parse(s.sig, r.outputs[0].text);
-            QVERIFY2(parsed.has_value(), qPrintable(r.outputs[0].text));
+            QVERIFY2(parsed.hasValue(), qPrintable(r.outputs[0].text));
             const bool right = parsed->value(u"answer") == Value(pr.answer);
             s.correct += right;
             s.right.append(right);

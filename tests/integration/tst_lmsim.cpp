@@ -79,7 +79,8 @@ Reply send(QNetworkAccessManager& nam, const QUrl& url, const QByteArray& body =
     Reply r;
     r.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     r.error = reply->error();
-    r.body = reply->readAll();
+    if (reply->isOpen())
+        r.body = reply->readAll();
     r.retryAfter = reply->rawHeader("Retry-After");
     r.contentType = reply->header(QNetworkRequest::ContentTypeHeader).toByteArray();
     reply->deleteLater();
@@ -190,7 +191,7 @@ void TestLmSim::chatMatchesInProcessSimulator()
     const QString content = choice.value(u"message").toObject().value(u"content").toString();
     QCOMPARE(content, expected.outputs[0].text);
     const ParseResult parsed = makeAdapter(QStringLiteral("chat"))->parse(arithmeticSig(), content);
-    QVERIFY(parsed.has_value());
+    QVERIFY(parsed.hasValue());
     QVERIFY(std::abs(parsed->value(u"answer").toInt() - 6) <= 1);
     const Object usage = o.value(u"usage").toObject();
     QCOMPARE(usage.value(u"prompt_tokens"), Value(expected.usage.promptTokens));
@@ -215,7 +216,7 @@ void TestLmSim::chatHonoursN()
                 ->parse(
                     arithmeticSig(),
                     choices[i].toObject().value(u"message").toObject().value(u"content").toString())
-                .has_value());
+                .hasValue());
     }
 }
 
@@ -437,8 +438,12 @@ void TestLmSim::faults()
         QCOMPARE(r.error, QNetworkReply::NoError);
         QVERIFY(!Value::fromJson(QString::fromUtf8(r.body)).has_value());
     } else if (kind == u"truncate" && stream) {
-        QVERIFY(!sseData(r.body).contains(QByteArrayLiteral("[DONE]")));
-        QVERIFY(r.error != QNetworkReply::NoError);
+        // Cut mid-event: no [DONE], and the last payload is not whole JSON. (Whether QNAM also
+        // reports an error for the missing last chunk depends on timing.)
+        const QList<QByteArray> data = sseData(r.body);
+        QVERIFY(!data.isEmpty());
+        QVERIFY(!data.contains(QByteArrayLiteral("[DONE]")));
+        QVERIFY(!Value::fromJson(QString::fromUtf8(data.last())).has_value());
     } else if (kind == u"truncate") {
         QVERIFY(r.error != QNetworkReply::NoError);
         QVERIFY(!Value::fromJson(QString::fromUtf8(r.body)).has_value());
@@ -448,7 +453,13 @@ void TestLmSim::faults()
     }
     // Faults are counted; the anthropic endpoint sees the same fault in its own error shape.
     const Object stats = parseObject(send(nam, sim.url("/stats")).body);
-    QCOMPARE(stats.value(u"faults").toObject().value(kind), Value(1));
+    if (kind == u"reset") {
+        // QNAM resends a request once when the connection dies before any response byte.
+        const qint64 seen = stats.value(u"faults").toObject().value(kind).toInt();
+        QVERIFY2(seen == 1 || seen == 2, qPrintable(QString::number(seen)));
+    } else {
+        QCOMPARE(stats.value(u"faults").toObject().value(kind), Value(1));
+    }
     if (kind == u"hang")
         QCOMPARE(stats.value(u"in_flight"),
                  Value(1)); // the /stats request; the hung one was dropped
@@ -482,8 +493,9 @@ void TestLmSim::faultRateIsPartial()
 
 void TestLmSim::holdsHundredsOfConnections()
 {
-    // Raw sockets: 300 simultaneous connections, each with one request held for 200 ms.
-    LmSimProcess sim({"--latency-ms", "200"});
+    // Raw sockets: 300 simultaneous connections, each with one request held for 2 s — long
+    // enough that all are connected and waiting together even on a loaded machine.
+    LmSimProcess sim({"--latency-ms", "2000"});
     QVERIFY(sim.port() > 0);
     constexpr int kConnections = 300;
     const QByteArray body = toBytes(
@@ -526,7 +538,7 @@ void TestLmSim::holdsHundredsOfConnections()
     QNetworkAccessManager nam;
     const Object stats = parseObject(send(nam, sim.url("/stats")).body);
     QCOMPARE(stats.value(u"requests").toObject().value(u"chat"), Value(kConnections));
-    // Every request waited its 200 ms side by side with the others, not one after another.
+    // Every request waited its 2 s side by side with the others, not one after another.
     QVERIFY2(stats.value(u"max_in_flight").toInt() >= kConnections * 9 / 10,
              qPrintable(QString::number(stats.value(u"max_in_flight").toInt())));
     QVERIFY(stats.value(u"max_connections").toInt() >= kConnections * 9 / 10);
