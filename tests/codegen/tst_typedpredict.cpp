@@ -60,7 +60,7 @@ private Q_SLOTS:
         QCOMPARE(requests.size(), 1);
         const QString user = requests.first().messages.last().content;
         QVERIFY2(user.startsWith(QStringLiteral("[[ ## question ## ]]\nWhat is 6 * 7?\n\n"
-                                                "[[ ## context ## ]]\n«6 * 7 = 42»")),
+                                                "[[ ## context ## ]]\n[\"6 * 7 = 42\"]")),
                  qPrintable(user));
     }
 
