@@ -91,6 +91,13 @@ private:
     QRandomGenerator m_faultRng;
     QRandomGenerator m_jitterRng;
     QHash<QTcpSocket*, Connection> m_connections;
+    struct ChatCall
+    {
+        dspy::LMResponse response;
+        bool stream = false;
+        bool includeUsage = false;
+    };
+    QHash<QByteArray, ChatCall> m_chatMemo; // request body -> simulated answer
     qint64 m_nextId = 0;
 
     // Counters for /stats.

@@ -38,6 +38,8 @@ int main(int argc, char** argv)
          QStringLiteral("5")},
         {QStringLiteral("path"), QStringLiteral("Request path."), QStringLiteral("PATH"),
          QStringLiteral("/v1/chat/completions")},
+        {QStringLiteral("vary"),
+         QStringLiteral("Make every request body unique (defeats the server's answer memo).")},
     });
     parser.process(app);
     const quint16 port = quint16(parser.value(QStringLiteral("port")).toUInt());
@@ -53,10 +55,17 @@ int main(int argc, char** argv)
     // A ChatAdapter-shaped prompt so the simulator does its real work per request.
     const QByteArray body =
         R"({"model": "lmsim/sim", "messages": [{"role": "system", "content": "Your input fields are:\n1. `question` (str):\nYour output fields are:\n1. `answer` (int):\nAll interactions will be structured in the following way, with the appropriate values filled in.\n\n[[ ## question ## ]]\n{question}\n\n[[ ## answer ## ]]\n{answer}        # note: the value you produce must be a single int value\n\n[[ ## completed ## ]]\nIn adhering to this structure, your objective is: \n        Given the fields `question`, produce the fields `answer`."}, {"role": "user", "content": "[[ ## question ## ]]\nTom has 5 apples. He buys 3 more. How many apples does he have?\n\nRespond with the corresponding output fields, starting with the field `[[ ## answer ## ]]` (must be formatted as a valid Python int), and then ending with the marker for `[[ ## completed ## ]]`."}]})";
-    const QByteArray request = "POST " + path +
-                               " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                               "Content-Length: " +
-                               QByteArray::number(body.size()) + "\r\n\r\n" + body;
+    const bool vary = parser.isSet(QStringLiteral("vary"));
+    qint64 serial = 0;
+    auto makeRequest = [&]() -> QByteArray {
+        QByteArray b = body;
+        if (vary)
+            b.replace("Tom has 5 apples", "Tom has " + QByteArray::number(++serial) + " apples");
+        return "POST " + path +
+               " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+               "Content-Length: " +
+               QByteArray::number(b.size()) + "\r\n\r\n" + b;
+    };
 
     std::vector<Client> clients(connections);
     QElapsedTimer clock;
@@ -74,7 +83,7 @@ int main(int argc, char** argv)
         s->setSocketOption(QAbstractSocket::LowDelayOption, 1);
         QObject::connect(s, &QTcpSocket::connected, s, [&, s, i] {
             clients[i].sentAtNs = clock.nsecsElapsed();
-            s->write(request);
+            s->write(makeRequest());
         });
         QObject::connect(s, &QTcpSocket::errorOccurred, s, [&] { ++errors; });
         QObject::connect(s, &QTcpSocket::readyRead, s, [&, s, i] {
@@ -100,7 +109,7 @@ int main(int argc, char** argv)
                     return;
                 }
                 cl.sentAtNs = now;
-                s->write(request);
+                s->write(makeRequest());
             }
         });
         s->connectToHost(QHostAddress::LocalHost, port);
