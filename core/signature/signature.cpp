@@ -552,6 +552,12 @@ public:
                 if (!isValidIdentifier(t.text))
                     return m_f.fail(t.pos, t.len,
                                     QStringLiteral("'%1' is not a valid field name").arg(t.text));
+                // DSPy builds a pydantic model, and pydantic refuses such field names.
+                if (t.text.startsWith(u'_'))
+                    return m_f.fail(t.pos, t.len,
+                                    QStringLiteral("'%1' is not a valid field name: names must not "
+                                                   "start with an underscore")
+                                        .arg(t.text));
                 RawParam p;
                 p.name = t.text;
                 p.pos = t.pos;

@@ -195,8 +195,8 @@ private Q_SLOTS:
         QTest::newRow("line continuation")
             << "a: list\\\n[str] -> b" << QStringList{u"a:list[str]"_qs, u"b:str?"_qs};
         QTest::newRow("soft keywords")
-            << "match, case, type, _ -> print"
-            << QStringList{u"match:str?"_qs, u"case:str?"_qs, u"type:str?"_qs, u"_:str?"_qs,
+            << "match, case, type, a_ -> print"
+            << QStringList{u"match:str?"_qs, u"case:str?"_qs, u"type:str?"_qs, u"a_:str?"_qs,
                            u"print:str?"_qs};
         QTest::newRow("unicode names")
             << "naïve -> résumé" << QStringList{u"naïve:str?"_qs, u"résumé:str?"_qs};
@@ -251,6 +251,9 @@ private Q_SLOTS:
             << "'1abc' is not a valid field name: a name must start with a letter or an underscore";
         QTest::newRow("keyword name") << "a, class -> b" << 3 << 5
                                       << "'class' is a Python keyword and cannot be a field name";
+        QTest::newRow("underscore name")
+            << "q, _private -> b" << 3 << 8
+            << "'_private' is not a valid field name: names must not start with an underscore";
         QTest::newRow("None as name")
             << "None -> b" << 0 << 4 << "'None' is a Python keyword and cannot be a field name";
         QTest::newRow("empty item")
