@@ -34,6 +34,8 @@ qint64 nowMs()
 // How often in-flight requests are checked for cancellation: a cancelled request is aborted
 // within this time, at the cost of one atomic read per request per tick.
 constexpr int kCancelPollMs = 20;
+// Managers across all threads: 6 connections each, so up to 768 requests in flight per host.
+constexpr int kManagers = 128;
 
 class Worker;
 
@@ -47,6 +49,7 @@ struct Job
     QNetworkReply* reply = nullptr;
     QString endpointKey; // non-empty when the endpoint has limits
     int attempts = 0;
+    int manager = 0;
     bool holdsSlot = false;
     bool queued = false;
     bool chunkDelivered = false;
@@ -93,12 +96,19 @@ namespace {
 class Worker : public QObject
 {
 public:
-    Worker(HttpPool::Private* pool)
+    Worker(HttpPool::Private* pool, int managers)
         : m_pool(pool)
     {
-        m_nam.setProxy(QNetworkProxy::NoProxy);
-        m_nam.setAutoDeleteReplies(false);
-        connect(&m_nam, &QNetworkAccessManager::finished, this, &Worker::onFinished);
+        // Six connections per host per manager (Qt 6.4): several managers per thread give
+        // hundreds of connections without more threads.
+        for (int k = 0; k < std::max(1, managers); ++k) {
+            auto* nam = new QNetworkAccessManager(this);
+            nam->setProxy(QNetworkProxy::NoProxy);
+            nam->setAutoDeleteReplies(false);
+            connect(nam, &QNetworkAccessManager::finished, this, &Worker::onFinished);
+            m_nams.append(nam);
+            m_namLoad.append(0);
+        }
         m_poll.setInterval(kCancelPollMs);
         connect(&m_poll, &QTimer::timeout, this, &Worker::pollCancelled);
     }
@@ -175,9 +185,23 @@ private:
         nr.setTransferTimeout(job->req.timeoutMs);
         ++job->attempts;
         m_pool->attempts.fetch_add(1, std::memory_order_relaxed);
+        // The first manager with a free connection: sequential traffic stays on one warm
+        // keep-alive connection, bursts spread out.
+        qsizetype pick = 0;
+        for (qsizetype k = 0; k < m_namLoad.size(); ++k) {
+            if (m_namLoad[k] < 6) {
+                pick = k;
+                break;
+            }
+            if (m_namLoad[k] < m_namLoad[pick])
+                pick = k;
+        }
+        ++m_namLoad[pick];
+        job->manager = int(pick);
+        QNetworkAccessManager* nam = m_nams[pick];
         QNetworkReply* reply = job->req.body.isEmpty() && job->req.method == "GET"
-                                   ? m_nam.get(nr)
-                                   : m_nam.sendCustomRequest(nr, job->req.method, job->req.body);
+                                   ? nam->get(nr)
+                                   : nam->sendCustomRequest(nr, job->req.method, job->req.body);
         job->reply = reply;
         m_replies.insert(reply, job);
         if (job->req.onChunk)
@@ -218,6 +242,7 @@ private:
         if (!job)
             return;
         job->reply = nullptr;
+        --m_namLoad[job->manager];
 
         HttpResponse r;
         r.attempts = job->attempts;
@@ -326,7 +351,8 @@ private:
     }
 
     HttpPool::Private* m_pool;
-    QNetworkAccessManager m_nam;
+    QList<QNetworkAccessManager*> m_nams;
+    QList<int> m_namLoad; // requests in flight per manager
     QTimer m_poll;
     QHash<quint64, Job*> m_jobs;
     QHash<QNetworkReply*, Job*> m_replies;
@@ -337,9 +363,10 @@ private:
 class NetThread : public QThread
 {
 public:
-    NetThread(HttpPool::Private* pool, QSemaphore* ready)
+    NetThread(HttpPool::Private* pool, QSemaphore* ready, int managers)
         : m_pool(pool)
         , m_ready(ready)
+        , m_managers(managers)
     {}
     Worker* worker = nullptr;
 
@@ -347,7 +374,7 @@ protected:
     void run() override
     {
         // The manager must be created in the thread that uses it.
-        Worker w(m_pool);
+        Worker w(m_pool, m_managers);
         worker = &w;
         m_ready->release();
         exec();
@@ -358,6 +385,7 @@ protected:
 private:
     HttpPool::Private* m_pool;
     QSemaphore* m_ready;
+    int m_managers;
 };
 
 } // namespace
@@ -443,7 +471,7 @@ HttpPool::HttpPool(int threads)
     QSemaphore ready;
     QList<NetThread*> started;
     for (int i = 0; i < threads; ++i) {
-        auto* t = new NetThread(d.get(), &ready);
+        auto* t = new NetThread(d.get(), &ready, (kManagers + threads - 1) / threads);
         t->setObjectName(QStringLiteral("dspy-http-%1").arg(i));
         t->start();
         started.append(t);

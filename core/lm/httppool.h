@@ -1,10 +1,10 @@
 #pragma once
 
 // HttpPool — HTTP/1.1 requests spread over K network threads, each with its own
-// QNetworkAccessManager, because one manager opens at most six connections per host in Qt 6.4
-// (qt64.md). Retries with backoff and jitter (Retry-After honoured), per-request timeouts,
-// cancellation, and per-endpoint limits (requests in flight, requests/tokens per minute) all run
-// on the network threads' event loops: no thread ever sleeps, and send() never blocks.
+// QNetworkAccessManagers (128 in all), because one manager opens at most six connections per host
+// in Qt 6.4 (qt64.md). Retries with backoff and jitter (Retry-After honoured), per-request
+// timeouts, cancellation, and per-endpoint limits (requests in flight, requests/tokens per minute)
+// all run on the network threads' event loops: no thread ever sleeps, and send() never blocks.
 
 #include <QByteArray>
 #include <QFuture>
