@@ -7,6 +7,8 @@
 #include "lm/lm.h"
 #include "runtime/runcontext.h"
 
+#include <typeinfo>
+
 namespace dspy {
 
 namespace {
@@ -97,7 +99,47 @@ QList<ChatMessage> Adapter::formatDemos(const Signature& signature,
     return messages;
 }
 
+const Adapter::SignatureMemo& Adapter::memo(const Signature& signature) const
+{
+    // The system message and the output reminder depend only on the adapter type and the
+    // signature, yet they are most of format()'s cost, and every Predict call of a program sends
+    // the same ones. A small per-thread memo (no locks) keyed by both; an entry holds a copy of the
+    // signature, which keeps its identity from being reused by another signature.
+    struct Entry
+    {
+        const std::type_info* adapterType;
+        Signature signature;
+        SignatureMemo memo;
+    };
+    thread_local QList<Entry> entries;
+    constexpr qsizetype kMemoSize = 32;
+    const std::type_info& type = typeid(*this);
+    for (qsizetype i = 0; i < entries.size(); ++i) {
+        if (entries[i].adapterType == &type &&
+            entries[i].signature.identity() == signature.identity()) {
+            if (i > 0)
+                entries.move(i, 0);
+            return entries.first().memo;
+        }
+    }
+    SignatureMemo m{buildSystemMessage(signature), userMessageOutputRequirements(signature)};
+    if (entries.size() >= kMemoSize)
+        entries.removeLast();
+    entries.prepend({&type, signature, std::move(m)});
+    return entries.first().memo;
+}
+
 QString Adapter::formatSystemMessage(const Signature& signature) const
+{
+    return memo(signature).systemMessage;
+}
+
+QString Adapter::outputRequirements(const Signature& signature) const
+{
+    return memo(signature).outputRequirements;
+}
+
+QString Adapter::buildSystemMessage(const Signature& signature) const
 {
     return formatFieldDescription(signature) + QLatin1Char('\n') + formatFieldStructure(signature) +
            QLatin1Char('\n') + formatTaskDescription(signature);

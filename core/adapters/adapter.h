@@ -68,7 +68,12 @@ public:
     virtual QList<ChatMessage> format(const Signature& signature, const QList<Example>& demos,
                                       const Object& inputs) const;
     // The system message alone (field description + structure + task description).
-    virtual QString formatSystemMessage(const Signature& signature) const;
+    // Memoised per thread by (adapter type, signature identity); subclasses customise the parts.
+    QString formatSystemMessage(const Signature& signature) const;
+    // userMessageOutputRequirements(), memoised the same way (the main user message's reminder).
+    QString outputRequirements(const Signature& signature) const;
+    // Builds the system message from the three parts, uncached.
+    QString buildSystemMessage(const Signature& signature) const;
     // Typed output fields of one completion, or the reason it does not parse.
     virtual ParseResult parse(const Signature& signature, const QString& completion) const = 0;
 
@@ -112,6 +117,14 @@ public:
     virtual QString formatAssistantMessage(const Signature& signature, const Object& outputs,
                                            const QStringList& missingFieldNames) const = 0;
     virtual QString userMessageOutputRequirements(const Signature& signature) const = 0;
+
+private:
+    struct SignatureMemo
+    {
+        QString systemMessage;
+        QString outputRequirements;
+    };
+    const SignatureMemo& memo(const Signature& signature) const;
 
 protected:
     // One format -> LM -> parse round with this adapter; throws LMError / AdapterParseException.

@@ -42,13 +42,22 @@ ChatAdapter::ChatAdapter(bool useJsonAdapterFallback)
 
 QString ChatAdapter::formatSections(const QList<std::pair<const Field*, Value>>& fieldsWithValues)
 {
-    QStringList blocks;
-    blocks.reserve(fieldsWithValues.size());
-    for (const auto& [field, value] : fieldsWithValues) {
-        blocks.append(QStringLiteral("[[ ## ") + field->name + QStringLiteral(" ## ]]\n") +
-                      formatFieldValue(field->type, value));
-    }
-    return pyStrip(blocks.join(QStringLiteral("\n\n")));
+    QString out;
+    out.reserve(64 * fieldsWithValues.size());
+    for (const auto& [field, value] : fieldsWithValues)
+        appendSection(out, field->name, formatFieldValue(field->type, value));
+    return pyStrip(out);
+}
+
+void ChatAdapter::appendSection(QString& out, const QString& name, const QString& value)
+{
+    // Blocks joined by a blank line, as DSPy joins them with "\n\n".
+    if (!out.isEmpty())
+        out += QLatin1String("\n\n");
+    out += QLatin1String("[[ ## ");
+    out += name;
+    out += QLatin1String(" ## ]]\n");
+    out += value;
 }
 
 QString ChatAdapter::formatFieldStructure(const Signature& signature) const
@@ -72,17 +81,22 @@ QString ChatAdapter::formatFieldStructure(const Signature& signature) const
 QString ChatAdapter::formatUserMessage(const Signature& signature, const Object& inputs,
                                        bool mainRequest) const
 {
-    QStringList parts{QString()}; // DSPy's empty prefix
+    // DSPy joins [prefix="", blocks..., reminder, suffix=""] with "\n\n" and strips the result;
+    // the empty prefix and suffix only add whitespace that the strip removes.
+    QString out;
+    out.reserve(256);
     for (const Field& f : signature.inputFields()) {
-        if (!inputs.contains(f.name))
+        const qsizetype i = inputs.indexOf(f.name);
+        if (i < 0)
             continue;
-        parts.append(QStringLiteral("[[ ## ") + f.name + QStringLiteral(" ## ]]\n") +
-                     formatFieldValue(f.type, inputs.value(f.name)));
+        appendSection(out, f.name, formatFieldValue(f.type, inputs.entries()[i].second));
     }
-    if (mainRequest)
-        parts.append(userMessageOutputRequirements(signature));
-    parts.append(QString()); // DSPy's empty suffix
-    return pyStrip(parts.join(QStringLiteral("\n\n")));
+    if (mainRequest) {
+        if (!out.isEmpty())
+            out += QLatin1String("\n\n");
+        out += outputRequirements(signature);
+    }
+    return pyStrip(out);
 }
 
 QString ChatAdapter::formatAssistantMessage(const Signature& signature, const Object& outputs,

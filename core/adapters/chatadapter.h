@@ -33,6 +33,8 @@ public:
 protected:
     // "[[ ## name ## ]]\nvalue" blocks joined by blank lines, stripped (format_field_with_value).
     static QString formatSections(const QList<std::pair<const Field*, Value>>& fieldsWithValues);
+    // Appends "[[ ## name ## ]]\nvalue", after a blank line unless `out` is empty.
+    static void appendSection(QString& out, const QString& name, const QString& value);
 
 private:
     bool m_useJsonAdapterFallback;

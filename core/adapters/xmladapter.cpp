@@ -392,7 +392,7 @@ QString XMLAdapter::formatUserMessage(const Signature& signature, const Object& 
     }
     QStringList parts{QString(), formatFields(items)};
     if (mainRequest)
-        parts.append(userMessageOutputRequirements(signature));
+        parts.append(outputRequirements(signature));
     parts.append(QString());
     return pyStrip(parts.join(QStringLiteral("\n\n")));
 }

@@ -180,6 +180,22 @@ Prediction Predict::call(const Example& inputs, RunContext& ctx, const PredictCa
     return prediction;
 }
 
+Signature Predict::signature() const
+{
+    if (!m_state.instructions && m_state.fieldText.isEmpty())
+        return m_signature;
+    QMutexLocker lock(&m_applied->mutex);
+    if (!m_applied->signature || m_applied->base != m_signature.identity() ||
+        m_applied->instructions != m_state.instructions ||
+        m_applied->fieldText != m_state.fieldText) {
+        m_applied->signature = m_state.apply(m_signature);
+        m_applied->base = m_signature.identity();
+        m_applied->instructions = m_state.instructions;
+        m_applied->fieldText = m_state.fieldText;
+    }
+    return *m_applied->signature;
+}
+
 Object Predict::dumpState() const
 {
     Object state;

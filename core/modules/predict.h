@@ -3,6 +3,8 @@
 #include "modules/module.h"
 #include "modules/predictorstate.h"
 
+#include <QMutex>
+
 namespace dspy {
 
 // Overrides for one call, like DSPy's privileged kwargs.
@@ -21,7 +23,7 @@ public:
 
     const Signature& baseSignature() const { return m_signature; }
     // The signature with the state's instructions and field text applied.
-    Signature signature() const { return m_state.apply(m_signature); }
+    Signature signature() const;
     PredictorState& state() { return m_state; }
     const PredictorState& state() const { return m_state; }
     QList<Example>& demos() { return m_state.demos; }
@@ -46,6 +48,19 @@ private:
     Signature m_signature;
     PredictorState m_state;
     LMPtr m_lm;
+
+    // The last applied signature, reused while the state's instructions and field text are
+    // unchanged, so the adapters' per-signature memo keeps hitting. Shared by clones (it is
+    // validated against the state on every use); guarded by its own mutex for parallel callers.
+    struct AppliedSignature
+    {
+        QMutex mutex;
+        const void* base = nullptr; // the base signature's identity
+        std::optional<QString> instructions;
+        QHash<QString, FieldText> fieldText;
+        std::optional<Signature> signature;
+    };
+    std::shared_ptr<AppliedSignature> m_applied = std::make_shared<AppliedSignature>();
 };
 
 } // namespace dspy

@@ -78,6 +78,11 @@ public:
 
     // DSPy's equals(): instructions and every field's name, type, description and prefix.
     bool equals(const Signature& other) const;
+
+    // The shared data's address. Signature data is never modified once shared (every "change"
+    // detaches), so while a cache holds a copy of this Signature, an equal identity means an equal
+    // signature. Used to memoise per-signature work such as an adapter's system message.
+    const void* identity() const { return d.constData(); }
     bool operator==(const Signature& other) const { return equals(other); }
 
 private:
