@@ -1,9 +1,10 @@
 #include "cache/cachekey.h"
 
-#include <QCryptographicHash>
+#include <openssl/sha.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 namespace dspy {
 
@@ -16,75 +17,91 @@ bool isIgnoredKey(QStringView key)
     return key == u"api_key" || key == u"api_base" || key == u"base_url";
 }
 
-void appendUtf8(QByteArray& out, char32_t c)
+char* writeUtf8(char* w, char32_t c)
 {
-    if (c < 0x80) {
-        out += char(c);
-    } else if (c < 0x800) {
-        out += char(0xC0 | (c >> 6));
-        out += char(0x80 | (c & 0x3F));
+    if (c < 0x800) {
+        *w++ = char(0xC0 | (c >> 6));
+        *w++ = char(0x80 | (c & 0x3F));
     } else if (c < 0x10000) {
-        out += char(0xE0 | (c >> 12));
-        out += char(0x80 | ((c >> 6) & 0x3F));
-        out += char(0x80 | (c & 0x3F));
+        *w++ = char(0xE0 | (c >> 12));
+        *w++ = char(0x80 | ((c >> 6) & 0x3F));
+        *w++ = char(0x80 | (c & 0x3F));
     } else {
-        out += char(0xF0 | (c >> 18));
-        out += char(0x80 | ((c >> 12) & 0x3F));
-        out += char(0x80 | ((c >> 6) & 0x3F));
-        out += char(0x80 | (c & 0x3F));
+        *w++ = char(0xF0 | (c >> 18));
+        *w++ = char(0x80 | ((c >> 12) & 0x3F));
+        *w++ = char(0x80 | ((c >> 6) & 0x3F));
+        *w++ = char(0x80 | (c & 0x3F));
     }
+    return w;
 }
 
-// Written straight to UTF-8: the key is hashed on every LM call, so no intermediate QString.
+// Written straight to UTF-8 through a raw pointer into room reserved up front: the key is hashed
+// on every LM call, and QByteArray::append per character was half of the key's cost (perf).
 void appendString(QByteArray& out, QStringView s)
 {
     static const char hex[] = "0123456789abcdef";
-    out += '"';
     const char16_t* p = s.utf16();
     const qsizetype n = s.size();
+    const qsizetype start = out.size();
+    // Worst case per UTF-16 unit: a \u00XX escape (6 bytes); plus the quotes.
+    out.resize(start + 6 * n + 2);
+    char* const base = out.data();
+    char* w = base + start;
+    *w++ = '"';
     for (qsizetype i = 0; i < n; ++i) {
         const char16_t c = p[i];
+        if (c >= 0x20 && c < 0x80 && c != u'"' && c != u'\\') {
+            *w++ = char(c);
+            continue;
+        }
         switch (c) {
         case u'"':
-            out += "\\\"";
+            *w++ = '\\';
+            *w++ = '"';
             continue;
         case u'\\':
-            out += "\\\\";
+            *w++ = '\\';
+            *w++ = '\\';
             continue;
         case u'\n':
-            out += "\\n";
+            *w++ = '\\';
+            *w++ = 'n';
             continue;
         case u'\r':
-            out += "\\r";
+            *w++ = '\\';
+            *w++ = 'r';
             continue;
         case u'\t':
-            out += "\\t";
+            *w++ = '\\';
+            *w++ = 't';
             continue;
         case u'\b':
-            out += "\\b";
+            *w++ = '\\';
+            *w++ = 'b';
             continue;
         case u'\f':
-            out += "\\f";
+            *w++ = '\\';
+            *w++ = 'f';
             continue;
         default:
             break;
         }
         if (c < 0x20) {
-            out += "\\u00";
-            out += hex[c >> 4];
-            out += hex[c & 0xF];
-        } else if (c < 0x80) {
-            out += char(c);
+            std::memcpy(w, "\\u00", 4);
+            w += 4;
+            *w++ = hex[c >> 4];
+            *w++ = hex[c & 0xF];
         } else if (QChar::isHighSurrogate(c) && i + 1 < n && QChar::isLowSurrogate(p[i + 1])) {
-            appendUtf8(out, QChar::surrogateToUcs4(c, p[i + 1]));
+            w = writeUtf8(w, QChar::surrogateToUcs4(c, p[i + 1]));
             ++i;
         } else if (QChar::isSurrogate(c)) {
-            appendUtf8(out, 0xFFFD); // a lone surrogate has no UTF-8 form
+            w = writeUtf8(w, 0xFFFD); // a lone surrogate has no UTF-8 form
         } else {
-            appendUtf8(out, c);
+            w = writeUtf8(w, c);
         }
     }
-    out += '"';
+    *w++ = '"';
+    out.resize(w - base);
 }
 
 // orjson orders keys by their UTF-8 bytes; UTF-16 order differs only once surrogates meet
@@ -249,9 +266,20 @@ QString canonicalRequestJson(const LMRequest& request, QStringView fnIdentifier)
 
 QByteArray cacheKey(const LMRequest& request, QStringView fnIdentifier)
 {
-    return QCryptographicHash::hash(canonicalRequestUtf8(request, fnIdentifier),
-                                    QCryptographicHash::Sha256)
-        .toHex();
+    // OpenSSL rather than QCryptographicHash: Qt 6.4 hashes in portable C, OpenSSL uses the CPU's
+    // SHA extensions (perf: most of the key's time was the digest).
+    const QByteArray canonical = canonicalRequestUtf8(request, fnIdentifier);
+    unsigned char digest[SHA256_DIGEST_LENGTH];
+    SHA256(reinterpret_cast<const unsigned char*>(canonical.constData()), size_t(canonical.size()),
+           digest);
+    static const char hex[] = "0123456789abcdef";
+    QByteArray out(2 * SHA256_DIGEST_LENGTH, Qt::Uninitialized);
+    char* w = out.data();
+    for (unsigned char b : digest) {
+        *w++ = hex[b >> 4];
+        *w++ = hex[b & 0xF];
+    }
+    return out;
 }
 
 } // namespace dspy
