@@ -2,7 +2,12 @@
 
 #include "cache/cachekey.h"
 
+#include <QDateTime>
 #include <QUuid>
+
+#include <chrono>
+#include <cstdio>
+#include <limits>
 
 namespace dspy {
 
@@ -18,6 +23,45 @@ Object withoutSecrets(const Object& kwargs)
         out.insert(key, value);
     }
     return out;
+}
+
+// isoTimestampNow()'s text (local time, microseconds when non-zero), without its per-call local
+// time conversion: glibc re-stats /etc/localtime on every localtime call, which perf showed as a
+// third of a cached Predict call. The UTC offset is looked up once per minute per thread (zone
+// transitions fall on whole minutes).
+QString historyTimestampNow()
+{
+    using namespace std::chrono;
+    const qint64 us = duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+    const qint64 secs = us >= 0 ? us / 1000000 : (us - 999999) / 1000000;
+    const qint64 frac = us - secs * 1000000;
+    const qint64 minute = secs >= 0 ? secs / 60 : (secs - 59) / 60;
+    thread_local qint64 cachedMinute = std::numeric_limits<qint64>::min();
+    thread_local int offset = 0;
+    if (minute != cachedMinute) {
+        offset = QDateTime::fromSecsSinceEpoch(minute * 60).offsetFromUtc();
+        cachedMinute = minute;
+    }
+    const qint64 local = secs + offset;
+    qint64 days = local >= 0 ? local / 86400 : (local - 86399) / 86400;
+    const qint64 daySecs = local - days * 86400;
+    // Civil date from days since 1970-01-01 (Howard Hinnant's days_from_civil, inverted).
+    days += 719468;
+    const qint64 era = (days >= 0 ? days : days - 146096) / 146097;
+    const qint64 doe = days - era * 146097;
+    const qint64 yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const qint64 doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const qint64 mp = (5 * doy + 2) / 153;
+    const int day = int(doy - (153 * mp + 2) / 5 + 1);
+    const int month = int(mp < 10 ? mp + 3 : mp - 9);
+    const qint64 year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+    char buf[48];
+    int n =
+        std::snprintf(buf, sizeof buf, "%04lld-%02d-%02dT%02d:%02d:%02d", (long long)year, month,
+                      day, int(daySecs / 3600), int(daySecs / 60 % 60), int(daySecs % 60));
+    if (frac != 0)
+        n += std::snprintf(buf + n, sizeof buf - size_t(n), ".%06d", int(frac));
+    return QString::fromLatin1(buf, n);
 }
 
 QString exceptionText(std::exception_ptr e)
@@ -61,7 +105,7 @@ struct ManagedLM::Shared
         entry.outputs = response.outputs;
         entry.usage = response.usage;
         entry.cost = response.cost;
-        entry.timestamp = isoTimestampNow();
+        entry.timestamp = historyTimestampNow();
         entry.uuid = QUuid::createUuid().toString(QUuid::WithoutBraces);
         entry.model = model;
         entry.responseModel = response.model;
