@@ -1,13 +1,12 @@
 #include "command.h"
 
+#include "cli.h"
+
 #include "adapters/adapter.h"
 #include "data/value.h"
 #include "lm/scriptedlm.h"
 #include "modules/chainofthought.h"
 #include "signature/signature.h"
-
-#include <QFile>
-#include <QHash>
 
 namespace dspy::run {
 
@@ -22,13 +21,15 @@ const char* const kTopHelp =
     "  format   Print the chat messages an adapter builds (DSPy's adapter.format).\n"
     "  parse    Parse an LM completion into typed output fields (DSPy's adapter.parse).\n"
     "  demo     Run ChainOfThought on an arithmetic question with a scripted, offline LM.\n"
+    "  predict  Run Predict (or ChainOfThought) against an LM and print the typed outputs.\n"
+    "  inspect  Print the last LM calls of dspy-run predict (DSPy's inspect_history).\n"
     "\n"
     "Options:\n"
     "  -h, --help   Show this help.\n"
     "\n"
     "Run 'dspy-run <command> --help' for the options of a command.\n"
     "Exit codes: 0 success, 1 the command failed (e.g. a completion does not parse),\n"
-    "2 bad usage (unknown option, bad value).\n";
+    "2 bad usage (unknown option, bad value), 3 the LM call failed (after its retries).\n";
 
 const char* const kFormatHelp =
     "Usage: dspy-run format --signature SIG [options]\n"
@@ -74,145 +75,6 @@ const char* const kDemoHelp =
     "  --adapter NAME          chat (default), json or xml.\n"
     "  -h, --help              Show this help.\n";
 
-class UsageError
-{
-public:
-    explicit UsageError(QString m)
-        : message(std::move(m))
-    {}
-    QString message;
-};
-
-struct OptionSpec
-{
-    QString name;
-    bool repeatable = false;
-};
-
-// --name VALUE or --name=VALUE; every option takes a value except --help.
-class Options
-{
-public:
-    Options(const QString& command, const QList<OptionSpec>& specs, const QStringList& args)
-    {
-        for (qsizetype i = 0; i < args.size(); ++i) {
-            const QString& arg = args.at(i);
-            if (arg == QLatin1String("-h") || arg == QLatin1String("--help")) {
-                help = true;
-                continue;
-            }
-            if (!arg.startsWith(QLatin1String("--"))) {
-                throw UsageError(QStringLiteral("%1: unexpected argument '%2'").arg(command, arg));
-            }
-            QString name = arg.mid(2);
-            std::optional<QString> value;
-            if (const qsizetype eq = name.indexOf(QLatin1Char('=')); eq >= 0) {
-                value = name.mid(eq + 1);
-                name.truncate(eq);
-            }
-            auto spec = std::find_if(specs.cbegin(), specs.cend(),
-                                     [&](const OptionSpec& s) { return s.name == name; });
-            if (spec == specs.cend()) {
-                throw UsageError(
-                    QStringLiteral("%1: unknown option '--%2' (see 'dspy-run %1 --help')")
-                        .arg(command, name));
-            }
-            if (!value) {
-                if (i + 1 >= args.size())
-                    throw UsageError(
-                        QStringLiteral("%1: option '--%2' needs a value").arg(command, name));
-                value = args.at(++i);
-            }
-            if (!spec->repeatable && m_values.contains(name)) {
-                throw UsageError(
-                    QStringLiteral("%1: option '--%2' given more than once").arg(command, name));
-            }
-            m_values[name].append(*value);
-        }
-    }
-
-    bool help = false;
-    bool has(const QString& name) const { return m_values.contains(name); }
-    QString value(const QString& name) const { return m_values.value(name).value(0); }
-    QStringList values(const QString& name) const { return m_values.value(name); }
-
-private:
-    QHash<QString, QStringList> m_values;
-};
-
-QString readTextFile(const QString& command, const QString& option, const QString& path)
-{
-    QFile file;
-    if (path == QLatin1String("-")) {
-        if (!file.open(stdin, QIODevice::ReadOnly))
-            throw UsageError(QStringLiteral("%1: cannot read standard input").arg(command));
-    } else {
-        file.setFileName(path);
-        if (!file.open(QIODevice::ReadOnly)) {
-            throw UsageError(QStringLiteral("%1: --%2: cannot open '%3': %4")
-                                 .arg(command, option, path, file.errorString()));
-        }
-    }
-    return QString::fromUtf8(file.readAll());
-}
-
-Signature signatureFrom(const QString& command, const Options& opts)
-{
-    if (!opts.has(QStringLiteral("signature")))
-        throw UsageError(QStringLiteral("%1: --signature is required").arg(command));
-    SignatureError error;
-    const std::optional<Signature> sig =
-        Signature::parse(opts.value(QStringLiteral("signature")),
-                         opts.value(QStringLiteral("instructions")), &error);
-    if (!sig) {
-        throw UsageError(
-            QStringLiteral("%1: invalid --signature: %2").arg(command, error.toString()));
-    }
-    return *sig;
-}
-
-AdapterPtr adapterFrom(const QString& command, const Options& opts)
-{
-    const QString name = opts.has(QStringLiteral("adapter")) ? opts.value(QStringLiteral("adapter"))
-                                                             : QStringLiteral("chat");
-    AdapterPtr adapter = makeAdapter(name);
-    if (!adapter) {
-        throw UsageError(
-            QStringLiteral("%1: --adapter must be chat, json or xml, not '%2'").arg(command, name));
-    }
-    return adapter;
-}
-
-std::pair<QString, QString> splitAssignment(const QString& command, const QString& option,
-                                            const QString& text)
-{
-    const qsizetype eq = text.indexOf(QLatin1Char('='));
-    if (eq <= 0) {
-        throw UsageError(
-            QStringLiteral("%1: --%2 expects FIELD=VALUE, got '%3'").arg(command, option, text));
-    }
-    return {text.left(eq), text.mid(eq + 1)};
-}
-
-bool takesTextLiterally(const TypeSpec& type)
-{
-    return type.isStr() || (type.admitsNone() && type.withoutNone().isStr());
-}
-
-Value jsonValue(const QString& command, const QString& what, const QString& text)
-{
-    QString error;
-    qsizetype offset = -1;
-    std::optional<Value> v = Value::fromJson(text, &error, &offset);
-    if (!v) {
-        throw UsageError(QStringLiteral("%1: %2 is not valid JSON (at offset %3: %4)")
-                             .arg(command, what)
-                             .arg(offset)
-                             .arg(error));
-    }
-    return *v;
-}
-
 int formatCommand(const QStringList& args, QTextStream& out)
 {
     const QString cmd = QStringLiteral("format");
@@ -244,46 +106,8 @@ int formatCommand(const QStringList& args, QTextStream& out)
         sig = sig.withUpdatedField(name, updated);
     }
 
-    QList<Example> demos;
-    if (opts.has(QStringLiteral("demos"))) {
-        const QString path = opts.value(QStringLiteral("demos"));
-        const QStringList lines =
-            readTextFile(cmd, QStringLiteral("demos"), path).split(QLatin1Char('\n'));
-        for (qsizetype i = 0; i < lines.size(); ++i) {
-            if (lines.at(i).trimmed().isEmpty())
-                continue;
-            const Value v =
-                jsonValue(cmd, QStringLiteral("--demos line %1").arg(i + 1), lines.at(i));
-            if (!v.isObject()) {
-                throw UsageError(
-                    QStringLiteral("%1: --demos line %2 is not a JSON object").arg(cmd).arg(i + 1));
-            }
-            demos.append(Example(v.toObject()));
-        }
-    }
-
-    Object inputs;
-    if (opts.has(QStringLiteral("inputs"))) {
-        const Value v = jsonValue(
-            cmd, QStringLiteral("--inputs file"),
-            readTextFile(cmd, QStringLiteral("inputs"), opts.value(QStringLiteral("inputs"))));
-        if (!v.isObject())
-            throw UsageError(
-                QStringLiteral("%1: --inputs file must hold one JSON object").arg(cmd));
-        inputs = v.toObject();
-    }
-    for (const QString& input : opts.values(QStringLiteral("input"))) {
-        const auto [name, text] = splitAssignment(cmd, QStringLiteral("input"), input);
-        const Field* field = sig.field(name);
-        if (!field || !field->isInput) {
-            throw UsageError(
-                QStringLiteral("%1: --input: '%2' is not an input field of the signature")
-                    .arg(cmd, name));
-        }
-        inputs.insert(name, takesTextLiterally(field->type)
-                                ? Value(text)
-                                : jsonValue(cmd, QStringLiteral("--input %1").arg(name), text));
-    }
+    const QList<Example> demos = demosFrom(cmd, opts);
+    const Object inputs = inputsFrom(cmd, opts, sig);
 
     Array messages;
     for (const ChatMessage& m : adapter->format(sig, demos, inputs)) {
@@ -380,8 +204,12 @@ int runCommand(const QStringList& args, QTextStream& out, QTextStream& err)
             return parseCommand(rest, out, err);
         if (command == QLatin1String("demo"))
             return demoCommand(rest, out);
-        throw UsageError(QStringLiteral("unknown command '%1' (commands: format, parse, demo; see "
-                                        "'dspy-run --help')")
+        if (command == QLatin1String("predict"))
+            return predictCommand(rest, out, err);
+        if (command == QLatin1String("inspect"))
+            return inspectCommand(rest, out, err);
+        throw UsageError(QStringLiteral("unknown command '%1' (commands: format, parse, demo, "
+                                        "predict, inspect; see 'dspy-run --help')")
                              .arg(command));
     } catch (const UsageError& e) {
         err << "dspy-run: " << e.message << '\n';

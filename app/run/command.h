@@ -1,14 +1,16 @@
 #pragma once
 
 // dspy-run's command line: subcommands, option parsing, help texts and exit codes. Everything the
-// commands do is core's (Signature::parse, Adapter::format/parse, ChainOfThought, ScriptedLM).
+// commands do is core's (Signature::parse, Adapter::format/parse, ChainOfThought, ScriptedLM,
+// makeLM, HistoryStore).
 
 #include <QStringList>
 #include <QTextStream>
 
 namespace dspy::run {
 
-enum ExitCode { Ok = 0, Failure = 1, Usage = 2 };
+// LMFailure: the LM call failed after its retries (auth, rate limit, timeout, transport, ...).
+enum ExitCode { Ok = 0, Failure = 1, Usage = 2, LMFailure = 3 };
 
 // args: the arguments after the program name. Output goes to `out`, diagnostics to `err`.
 int runCommand(const QStringList& args, QTextStream& out, QTextStream& err);

@@ -1,0 +1,62 @@
+#pragma once
+
+// What dspy-run's commands share: option parsing, usage errors, and reading signatures, adapters,
+// demos and inputs from the command line.
+
+#include "adapters/adapter.h"
+#include "signature/signature.h"
+
+#include <QHash>
+#include <QStringList>
+#include <QTextStream>
+
+namespace dspy::run {
+
+// Thrown while reading the command line; runCommand prints it and exits with Usage.
+class UsageError
+{
+public:
+    explicit UsageError(QString m)
+        : message(std::move(m))
+    {}
+    QString message;
+};
+
+struct OptionSpec
+{
+    QString name;
+    bool repeatable = false;
+    bool flag = false; // takes no value (--cot)
+    QChar shortName;   // -n N as well as --name N
+};
+
+// --name VALUE or --name=VALUE (flags take none); -h/--help anywhere sets help.
+class Options
+{
+public:
+    Options(const QString& command, const QList<OptionSpec>& specs, const QStringList& args);
+
+    bool help = false;
+    bool has(const QString& name) const { return m_values.contains(name); }
+    QString value(const QString& name) const { return m_values.value(name).value(0); }
+    QStringList values(const QString& name) const { return m_values.value(name); }
+
+private:
+    QHash<QString, QStringList> m_values;
+};
+
+QString readTextFile(const QString& command, const QString& option, const QString& path);
+Signature signatureFrom(const QString& command, const Options& opts);
+AdapterPtr adapterFrom(const QString& command, const Options& opts);
+std::pair<QString, QString> splitAssignment(const QString& command, const QString& option,
+                                            const QString& text);
+Value jsonValue(const QString& command, const QString& what, const QString& text);
+// --demos FILE.jsonl: one JSON object per line.
+QList<Example> demosFrom(const QString& command, const Options& opts);
+// --inputs FILE.json, then each --input FIELD=VALUE (literal for str fields, JSON otherwise).
+Object inputsFrom(const QString& command, const Options& opts, const Signature& sig);
+
+int predictCommand(const QStringList& args, QTextStream& out, QTextStream& err);
+int inspectCommand(const QStringList& args, QTextStream& out, QTextStream& err);
+
+} // namespace dspy::run
