@@ -35,6 +35,22 @@ QString AdapterParseError::toString() const
     return out;
 }
 
+AdapterParseError AdapterParseError::make(const QString& adapterName, QString message,
+                                          const Signature& signature, const QString& lmResponse,
+                                          const Object* parsed)
+{
+    AdapterParseError e;
+    e.adapterName = adapterName;
+    e.message = std::move(message);
+    e.lmResponse = lmResponse;
+    e.expectedFields = signature.outputNames();
+    if (parsed) {
+        e.parsedFields = parsed->keys();
+        e.hasParsedResult = true;
+    }
+    return e;
+}
+
 AdapterParseException::AdapterParseException(AdapterParseError e)
     : std::runtime_error(e.toString().toStdString())
     , m_error(std::move(e))

@@ -26,6 +26,10 @@ struct AdapterParseError
     QStringList expectedFields;
     QStringList parsedFields;
     bool hasParsedResult = false; // DSPy prints the parsed-fields line only when it has a result
+    // An error for `signature`'s outputs; `parsed` (when given) lists what did parse.
+    static AdapterParseError make(const QString& adapterName, QString message,
+                                  const Signature& signature, const QString& lmResponse,
+                                  const Object* parsed = nullptr);
     // DSPy's text: "Adapter ChatAdapter failed to parse the LM response. \n\nLM Response: ... "
     QString toString() const;
 };

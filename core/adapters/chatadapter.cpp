@@ -155,16 +155,7 @@ ParseResult ChatAdapter::parse(const Signature& signature, const QString& comple
     }
 
     auto makeError = [&](QString message, const Object* parsed) {
-        AdapterParseError e;
-        e.adapterName = name();
-        e.message = std::move(message);
-        e.lmResponse = completion;
-        e.expectedFields = signature.outputNames();
-        if (parsed) {
-            e.parsedFields = parsed->keys();
-            e.hasParsedResult = true;
-        }
-        return e;
+        return AdapterParseError::make(name(), std::move(message), signature, completion, parsed);
     };
 
     Object fields;

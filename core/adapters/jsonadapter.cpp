@@ -320,16 +320,7 @@ QString JSONAdapter::formatFieldsWithValues(const Signature& signature, const Ob
 ParseResult JSONAdapter::parse(const Signature& signature, const QString& completion) const
 {
     auto makeError = [&](QString message, const Object* parsed) {
-        AdapterParseError e;
-        e.adapterName = name();
-        e.message = std::move(message);
-        e.lmResponse = completion;
-        e.expectedFields = signature.outputNames();
-        if (parsed) {
-            e.parsedFields = parsed->keys();
-            e.hasParsedResult = true;
-        }
-        return e;
+        return AdapterParseError::make(name(), std::move(message), signature, completion, parsed);
     };
 
     Value repaired = repairJson(completion);

@@ -442,12 +442,7 @@ QString XMLAdapter::formatFieldsWithValues(const Signature& signature, const Obj
 ParseResult XMLAdapter::parse(const Signature& signature, const QString& completion) const
 {
     auto makeError = [&](QString message) {
-        AdapterParseError e;
-        e.adapterName = name();
-        e.message = std::move(message);
-        e.lmResponse = completion;
-        e.expectedFields = signature.outputNames();
-        return e;
+        return AdapterParseError::make(name(), std::move(message), signature, completion);
     };
 
     const Expected<XmlElement, QString> root =
