@@ -5,6 +5,7 @@
 #include "adapters/valueformat.h"
 #include "adapters/xmladapter.h"
 #include "lm/lm.h"
+#include "runtime/callbacks.h"
 #include "runtime/runcontext.h"
 
 #include <typeinfo>
@@ -185,9 +186,34 @@ QList<Completion> Adapter::runAttempt(LM& lm, const Object& lmKwargs, const Sign
                                       const QList<Example>& demos, const Object& inputs,
                                       RunContext& ctx, int attempt, AdapterCallReport& report) const
 {
+    // Gathered once for the format and every parse of this attempt; empty when nobody listens.
+    const QList<CallbackPtr> observers = CallbackRegistry::active({ctx.callbacks.get()});
+
     LMRequest request;
     request.model = lm.model();
-    request.messages = format(signature, demos, inputs);
+    request.parentCallId = ctx.parentCallId;
+    if (observers.isEmpty()) {
+        request.messages = format(signature, demos, inputs);
+    } else {
+        CallbackScope scope(CallbackHook::AdapterFormat, observers);
+        Array demoValues;
+        demoValues.reserve(demos.size());
+        for (const Example& demo : demos)
+            demoValues.append(demo.toObject(true));
+        // Adapter.format(signature, demos, inputs), bound by name as DSPy binds it.
+        scope.start(name(),
+                    Object{{QStringLiteral("signature"), Value(signature.signatureString())},
+                           {QStringLiteral("demos"), Value(std::move(demoValues))},
+                           {QStringLiteral("inputs"), Value(inputs)}},
+                    ctx.parentCallId);
+        try {
+            request.messages = format(signature, demos, inputs);
+        } catch (const std::exception& e) {
+            scope.end(Value(), QString::fromUtf8(e.what()));
+            throw;
+        }
+        scope.end(Value(messagesToValue(request.messages)));
+    }
     // lm.kwargs first, then the call's config, as DSPy's LM.forward merges them.
     request.kwargs = lm.kwargs();
     for (const auto& [key, value] : lmKwargs)
@@ -203,6 +229,8 @@ QList<Completion> Adapter::runAttempt(LM& lm, const Object& lmKwargs, const Sign
     ++report.lmCalls;
     const LMResponse response = lm.callBlocking(request);
     report.usage += response.usage;
+    if (response.cost)
+        report.cost = report.cost.value_or(0.0) + *response.cost;
     report.model = response.model.isEmpty() ? request.model : response.model;
     for (const LMOutput& out : response.outputs)
         report.rawCompletions.append(out.text);
@@ -218,9 +246,32 @@ QList<Completion> Adapter::runAttempt(LM& lm, const Object& lmKwargs, const Sign
             e.expectedFields = signature.outputNames();
             throw AdapterParseException(std::move(e));
         }
-        ParseResult parsed = parse(signature, out.text);
-        if (!parsed)
+        if (observers.isEmpty()) {
+            ParseResult parsed = parse(signature, out.text);
+            if (!parsed)
+                throw AdapterParseException(parsed.error());
+            completions.append(std::move(parsed).value());
+            continue;
+        }
+        CallbackScope scope(CallbackHook::AdapterParse, observers);
+        // Adapter.parse(signature, completion).
+        scope.start(name(),
+                    Object{{QStringLiteral("signature"), Value(signature.signatureString())},
+                           {QStringLiteral("completion"), Value(out.text)}},
+                    ctx.parentCallId);
+        ParseResult parsed = [&]() -> ParseResult {
+            try {
+                return parse(signature, out.text);
+            } catch (const std::exception& e) {
+                scope.end(Value(), QString::fromUtf8(e.what()));
+                throw;
+            }
+        }();
+        if (!parsed) {
+            scope.end(Value(), parsed.error().toString());
             throw AdapterParseException(parsed.error());
+        }
+        scope.end(Value(parsed.value()));
         completions.append(std::move(parsed).value());
     }
     return completions;

@@ -10,6 +10,7 @@
 #include "signature/signature.h"
 
 #include <memory>
+#include <optional>
 
 namespace dspy {
 
@@ -60,6 +61,7 @@ struct AdapterCallReport
     int lmCalls = 0;      // LM calls made, fallbacks included
     LMUsage usage;        // summed over those calls
     QString model;
+    std::optional<double> cost; // summed over those calls that had a price (none: no price)
 };
 
 class Adapter
@@ -132,6 +134,10 @@ private:
 
 protected:
     // One format -> LM -> parse round with this adapter; throws LMError / AdapterParseException.
+    // Fires on_adapter_format_* around format() and on_adapter_parse_* around each parse(), with
+    // ctx.parentCallId as parent, and sends the LM request with that parent too. format() and
+    // parse() called directly (previews, dspy-run format) fire nothing: they have no RunContext
+    // to find the run's callbacks or a parent in.
     QList<Completion> runAttempt(LM& lm, const Object& lmKwargs, const Signature& signature,
                                  const QList<Example>& demos, const Object& inputs, RunContext& ctx,
                                  int attempt, AdapterCallReport& report) const;

@@ -20,7 +20,14 @@ Prediction ChainOfThought::forward(const Example& inputs, RunContext& ctx)
     inner.predictorPath = ctx.predictorPath.isEmpty()
                               ? QStringLiteral("predict")
                               : ctx.predictorPath + QStringLiteral(".predict");
-    return m_predict.forward(inputs, inner);
+    // Through operator(), as DSPy's self.predict(**kwargs): the inner Predict is a module call of
+    // its own for callbacks.
+    return m_predict(inputs, inner);
+}
+
+QString ChainOfThought::instanceName() const
+{
+    return QStringLiteral("ChainOfThought(%1)").arg(m_predict.baseSignature().signatureString());
 }
 
 std::unique_ptr<Module> ChainOfThought::clone() const

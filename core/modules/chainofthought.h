@@ -14,6 +14,7 @@ public:
     Predict& predict() { return m_predict; }
     const Predict& predict() const { return m_predict; }
 
+    QString instanceName() const override;
     Prediction forward(const Example& inputs, RunContext& ctx) override;
     std::unique_ptr<Module> clone() const override;
     QList<NamedPredictor> namedPredictors() override;

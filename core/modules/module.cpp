@@ -1,6 +1,8 @@
 #include "modules/module.h"
 
+#include "lm/pricing.h"
 #include "modules/predict.h"
+#include "runtime/callbacks.h"
 
 namespace dspy {
 
@@ -16,9 +18,54 @@ Object dependencyVersions()
                   {QStringLiteral("cloudpickle"), Value(QStringLiteral("3.1"))}};
 }
 
+// What an end hook reports for a failed call: DSPy passes the exception object.
+QString exceptionText(std::exception_ptr e)
+{
+    try {
+        std::rethrow_exception(e);
+    } catch (const LMError& err) {
+        return LMError::kindName(err.kind()) + QStringLiteral(": ") + err.message();
+    } catch (const AdapterParseException& err) {
+        return err.error().toString();
+    } catch (const std::exception& err) {
+        return QString::fromUtf8(err.what());
+    } catch (...) {
+        return QStringLiteral("unknown exception");
+    }
+}
+
 } // namespace
 
 Module::~Module() = default;
+
+Prediction Module::operator()(const Example& inputs, RunContext& ctx)
+{
+    const bool outermost = !ctx.callUsage;
+    CallbackScope scope(CallbackHook::Module,
+                        CallbackRegistry::active({ctx.callbacks.get(), m_callbacks.get()}));
+    // Unobserved and nested: nothing to add, and no context copy.
+    if (!outermost && !scope.isActive())
+        return forward(inputs, ctx);
+
+    RunContext inner = ctx.child();
+    if (outermost)
+        inner.callUsage = std::make_shared<UsageTracker>();
+    if (scope.isActive())
+        inner.parentCallId = scope.start(instanceName(), inputs.toObject(), ctx.parentCallId);
+
+    Prediction prediction;
+    try {
+        prediction = forward(inputs, inner);
+    } catch (...) {
+        scope.end(Value(), exceptionText(std::current_exception()));
+        throw;
+    }
+    if (outermost)
+        prediction.setLmUsage(inner.callUsage->usageByModel());
+    if (scope.isActive())
+        scope.end(Value(prediction.toObject()));
+    return prediction;
+}
 
 QList<std::pair<QString, const Predict*>> Module::namedPredictors() const
 {

@@ -1,5 +1,7 @@
 #include "modules/predict.h"
 
+#include "lm/pricing.h"
+
 #include <QDebug>
 
 namespace dspy {
@@ -48,6 +50,11 @@ QList<NamedPredictor> Predict::namedPredictors()
 {
     // DSPy's named_parameters() names a bare Predict "self".
     return {NamedPredictor{QStringLiteral("self"), this}};
+}
+
+QString Predict::instanceName() const
+{
+    return QStringLiteral("Predict(%1)").arg(m_signature.signatureString());
 }
 
 Prediction Predict::forward(const Example& inputs, RunContext& ctx)
@@ -159,23 +166,40 @@ Prediction Predict::call(const Example& inputs, RunContext& ctx, const PredictCa
         ctx.trace->append(std::move(r));
     };
 
+    // DSPy's tracker counts a call's tokens when the LM answers, so a call whose parse then fails
+    // still costs what it cost. Keyed by the LM's model id as dspy.LM.model (not the provider's
+    // dated response model), so a run's totals group by the model the user configured. An empty
+    // usage (cache hit, offline LM) adds nothing, as DSPy skips empty usage dicts.
+    auto track = [&] {
+        if (report.usage.isZero() && !report.cost)
+            return;
+        if (ctx.usage)
+            ctx.usage->add(lm->model(), report.usage, report.cost);
+        if (ctx.callUsage)
+            ctx.callUsage->add(lm->model(), report.usage, report.cost);
+    };
+
     QList<Completion> completions;
     try {
         completions = adapter.callWithReport(*lm, lmKwargs, sig, demos, kwargs, ctx, report);
     } catch (const AdapterParseException& e) {
+        track();
         record(Prediction(), e.error().toString());
         throw;
     } catch (const LMError& e) {
+        track();
         record(Prediction(), LMError::kindName(e.kind()) + QStringLiteral(": ") + e.message());
         throw;
     } catch (const std::exception& e) {
+        track();
         record(Prediction(), QString::fromUtf8(e.what()));
         throw;
     }
+    track();
 
     Prediction prediction = Prediction::fromCompletions(std::move(completions));
     if (!report.usage.isZero())
-        prediction.addUsage(report.model.isEmpty() ? lm->model() : report.model, report.usage);
+        prediction.addUsage(lm->model(), report.usage);
     record(prediction, QString());
     return prediction;
 }

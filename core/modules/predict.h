@@ -31,6 +31,7 @@ public:
     void setLM(LMPtr lm) { m_lm = std::move(lm); }
     LMPtr lm() const { return m_lm; }
 
+    QString instanceName() const override;
     Prediction forward(const Example& inputs, RunContext& ctx) override;
     Prediction call(const Example& inputs, RunContext& ctx, const PredictCallOptions& options);
 

@@ -106,36 +106,54 @@ std::shared_ptr<CallbackRegistry> CallbackRegistry::global()
     return registry;
 }
 
+CallbackRegistry& CallbackRegistry::globalRegistry()
+{
+    // A reference, so the hot path does not touch the shared_ptr's reference count.
+    static CallbackRegistry& registry = *global();
+    return registry;
+}
+
+QList<CallbackPtr> CallbackRegistry::active(std::initializer_list<const CallbackRegistry*> extra)
+{
+    QList<CallbackPtr> out;
+    const CallbackRegistry& g = globalRegistry();
+    if (!g.isEmpty())
+        out = g.callbacks();
+    for (const CallbackRegistry* r : extra) {
+        if (r && !r->isEmpty())
+            out.append(r->callbacks());
+    }
+    return out;
+}
+
 void CallbackRegistry::add(CallbackPtr callback)
 {
     if (!callback)
         return;
     QMutexLocker lock(&m_mutex);
     m_callbacks.append(std::move(callback));
+    m_count.store(m_callbacks.size(), std::memory_order_release);
 }
 
 bool CallbackRegistry::remove(const CallbackPtr& callback)
 {
     QMutexLocker lock(&m_mutex);
-    return m_callbacks.removeOne(callback);
+    const bool removed = m_callbacks.removeOne(callback);
+    m_count.store(m_callbacks.size(), std::memory_order_release);
+    return removed;
 }
 
 void CallbackRegistry::clear()
 {
     QMutexLocker lock(&m_mutex);
     m_callbacks.clear();
+    m_count.store(0, std::memory_order_release);
 }
 
 QList<CallbackPtr> CallbackRegistry::callbacks() const
 {
     QMutexLocker lock(&m_mutex);
     return m_callbacks;
-}
-
-bool CallbackRegistry::isEmpty() const
-{
-    QMutexLocker lock(&m_mutex);
-    return m_callbacks.isEmpty();
 }
 
 QString newCallId()
@@ -177,13 +195,18 @@ void fireEnd(const QList<CallbackPtr>& callbacks, CallbackHook hook, const CallE
 
 CallbackScope::CallbackScope(CallbackHook hook, QList<const CallbackRegistry*> extra)
     : m_hook(hook)
-    , m_active(CallbackRegistry::global()->callbacks())
+    , m_active(CallbackRegistry::active())
 {
     for (const CallbackRegistry* r : extra) {
-        if (r)
+        if (r && !r->isEmpty())
             m_active.append(r->callbacks());
     }
 }
+
+CallbackScope::CallbackScope(CallbackHook hook, QList<CallbackPtr> active)
+    : m_hook(hook)
+    , m_active(std::move(active))
+{}
 
 QString CallbackScope::start(const QString& instance, const Object& inputs,
                              const QString& parentCallId)

@@ -13,6 +13,8 @@
 #include <QMutex>
 #include <QString>
 
+#include <atomic>
+#include <initializer_list>
 #include <memory>
 
 namespace dspy {
@@ -84,11 +86,19 @@ public:
     bool remove(const CallbackPtr& callback);
     void clear();
     QList<CallbackPtr> callbacks() const;
-    bool isEmpty() const;
+    // Lock-free: an unobserved call checks this and nothing else.
+    bool isEmpty() const { return m_count.load(std::memory_order_acquire) == 0; }
+
+    // The callbacks that fire for a call: the global registry's, then each given registry's
+    // (null entries skipped). Empty, without taking any lock, when no registry holds any.
+    static QList<CallbackPtr> active(std::initializer_list<const CallbackRegistry*> extra = {});
 
 private:
+    static CallbackRegistry& globalRegistry();
+
     mutable QMutex m_mutex;
     QList<CallbackPtr> m_callbacks;
+    std::atomic<qsizetype> m_count{0};
 };
 
 // uuid4 hex, DSPy's call id.
@@ -100,6 +110,9 @@ class CallbackScope
 {
 public:
     CallbackScope(CallbackHook hook, QList<const CallbackRegistry*> extra = {});
+    // With the callbacks already gathered (CallbackRegistry::active()), for a caller that opens
+    // several scopes for one call.
+    CallbackScope(CallbackHook hook, QList<CallbackPtr> active);
 
     bool isActive() const { return !m_active.isEmpty(); }
     QString start(const QString& instance, const Object& inputs, const QString& parentCallId = {});

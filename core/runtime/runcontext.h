@@ -16,6 +16,7 @@
 namespace dspy {
 
 class CallbackRegistry;
+class UsageTracker; // lm/pricing.h
 
 // One predictor call, as DSPy appends (predictor, inputs, prediction) to settings.trace, plus what
 // the workbench shows: the messages, the raw completions, the adapter used and any fallback.
@@ -26,17 +27,19 @@ struct TraceRecord
     Prediction prediction;
     QList<ChatMessage> messages;
     QStringList rawCompletions;
-    QString adapter;       // the adapter whose parse produced the prediction
-    QString fallbackFrom;  // "ChatAdapter" when the JSON fallback ran
-    QString fallbackReason;// why the first adapter failed
-    QString error;         // set when the call failed; the prediction is then empty
+    QString adapter;        // the adapter whose parse produced the prediction
+    QString fallbackFrom;   // "ChatAdapter" when the JSON fallback ran
+    QString fallbackReason; // why the first adapter failed
+    QString error;          // set when the call failed; the prediction is then empty
 };
 
 // A bounded (FIFO, DSPy's max_trace_size = 10000), thread-safe list of TraceRecords.
 class Trace
 {
 public:
-    explicit Trace(qsizetype capacity = 10000) : m_capacity(capacity) {}
+    explicit Trace(qsizetype capacity = 10000)
+        : m_capacity(capacity)
+    {}
     void append(TraceRecord r);
     QList<TraceRecord> snapshot() const;
     qsizetype size() const;
@@ -61,7 +64,9 @@ private:
 class Cancelled : public std::runtime_error
 {
 public:
-    Cancelled() : std::runtime_error("cancelled") {}
+    Cancelled()
+        : std::runtime_error("cancelled")
+    {}
 };
 
 class RunContext
@@ -70,15 +75,23 @@ public:
     RunContext() = default;
     RunContext(LMPtr lm, AdapterPtr adapter = {});
 
-    LMPtr lm;               // settings.lm
-    AdapterPtr adapter;     // settings.adapter (nullptr: ChatAdapter)
-    std::shared_ptr<Trace> trace;  // nullptr: not recording
+    LMPtr lm;                     // settings.lm
+    AdapterPtr adapter;           // settings.adapter (nullptr: ChatAdapter)
+    std::shared_ptr<Trace> trace; // nullptr: not recording
     std::shared_ptr<CancellationToken> cancellation;
     QString rolloutId;
     QString parentCallId;
-    QString predictorPath;  // set by modules for the predictor being called
+    QString predictorPath; // set by modules for the predictor being called
     // Added by Brief F: callbacks of this run, fired besides the global ones (nullptr: none).
+    // Modules and adapters fire them; an LM fires only its own and the global ones (an LM call
+    // does not see the RunContext), so give the LM the same registry to see its hooks too.
     std::shared_ptr<CallbackRegistry> callbacks;
+    // Usage and cost per model of every LM call made under this context (nullptr: not tracked).
+    // Share one tracker across the calls of a run; Predict adds to it after each call.
+    std::shared_ptr<UsageTracker> usage;
+    // Set by the outermost Module call for its own duration: the usage of that one call, which
+    // becomes its Prediction::lmUsage() (DSPy's get_lm_usage()). Leave it null.
+    std::shared_ptr<UsageTracker> callUsage;
 
     // The adapter to use: adapter or the shared default ChatAdapter.
     const Adapter& effectiveAdapter() const;
