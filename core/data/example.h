@@ -81,6 +81,8 @@ public:
     // Usage summed per model for the call(s) that made this prediction.
     const QHash<QString, LMUsage>& lmUsage() const { return m_usage; }
     void addUsage(const QString& model, const LMUsage& usage) { m_usage[model] += usage; }
+    // Added by Brief J: the outermost Module call replaces it with the whole call's usage.
+    void setLmUsage(QHash<QString, LMUsage> usage) { m_usage = std::move(usage); }
 
 private:
     QList<Completion> m_completions;
