@@ -314,8 +314,11 @@ QFuture<LMResponse> OpenAICompatibleLM::call(const LMRequest& request)
         http.onChunk = [acc](QByteArrayView bytes) { acc->feed(bytes); };
     }
     HttpPool& pool = m_opts->pool ? *m_opts->pool : HttpPool::shared();
+    // Parsed on the network thread that finished the request: a chat reply parses in a few
+    // microseconds, while handing it to a parse pool cost a thread wake-up per call (perf: the
+    // largest single item the LM adds to QNAM's own cost).
     pool.send(std::move(http), m_opts->retry)
-        .then(lmParsePool(), [promise, acc, opts = m_opts](const HttpResponse& http) {
+        .then(QtFuture::Launch::Sync, [promise, acc, opts = m_opts](const HttpResponse& http) {
             LMResponse r;
             if (!http.ok() || http.transportError || http.timedOut || http.cancelled) {
                 r = errorResponse(httpLMError(http, *opts), opts->model);

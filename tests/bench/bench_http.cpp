@@ -1,6 +1,7 @@
 // bench_http — client CPU per request and throughput of the HTTP LM path.
 //
-//   bench_http [--requests N] [--seconds S] [--latency-ms L] [--url BASE]
+//   bench_http [--requests N] [--seconds S] [--latency-ms L] [--url BASE] [--fast-url BASE]
+//              [--in-flight 32,128,512]
 //
 // Without --url it starts itself as a stub server in a child process (`--serve`), so the CPU
 // figures count the client only. The stub is a single-threaded Qt server (the tests' tiny
@@ -12,7 +13,10 @@
 // (CLOCK_PROCESS_CPUTIME_ID), then (c) throughput at 32/128/512 in flight with the server
 // answering after --latency-ms.
 
+#include "cache/lmcache.h"
+#include "lm/managedlm.h"
 #include "lm/openailm.h"
+#include "modules/predict.h"
 
 #include "../core/testhttpserver.h"
 
@@ -24,6 +28,7 @@
 #include <QProcess>
 #include <QThread>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <ctime>
@@ -74,57 +79,131 @@ int serve(int latencyMs)
     return QCoreApplication::exec();
 }
 
+// Each measurement is a runner: run(n) makes n sequential calls and returns client CPU us per
+// call. The benchmark interleaves short blocks of (a), (b) and (b2) over several rounds, so load
+// from other processes on the machine hits all three alike.
+
 // (a) bare QNAM: one manager, one request at a time, chained from the finished signal.
-double bareQnamCpuPerRequest(const QUrl& url, const QByteArray& body, int n)
+class BareQnam
 {
-    QNetworkAccessManager nam;
-    nam.setProxy(QNetworkProxy::NoProxy);
-    QNetworkRequest req(url);
-    req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-    int done = 0;
-    QEventLoop loop;
-    std::function<void()> next = [&] {
-        QNetworkReply* reply = nam.post(req, body);
-        QObject::connect(reply, &QNetworkReply::finished, &loop, [&, reply] {
-            reply->readAll();
-            reply->deleteLater();
-            if (++done == n)
-                loop.quit();
-            else
-                next();
-        });
-    };
-    // Warm up the connection first.
-    for (int i = 0; i < 20; ++i) {
-        QNetworkReply* r = nam.post(req, body);
-        QEventLoop l;
-        QObject::connect(r, &QNetworkReply::finished, &l, &QEventLoop::quit);
-        l.exec();
-        r->deleteLater();
+public:
+    BareQnam(const QUrl& url, QByteArray body)
+        : m_req(url)
+        , m_body(std::move(body))
+    {
+        m_nam.setProxy(QNetworkProxy::NoProxy);
+        m_req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+        run(20); // warm the connection
     }
-    const double c0 = cpuSeconds();
-    next();
-    loop.exec();
-    return (cpuSeconds() - c0) / n * 1e6;
-}
+
+    double run(int n)
+    {
+        int done = 0;
+        QEventLoop loop;
+        std::function<void()> next = [&] {
+            QNetworkReply* reply = m_nam.post(m_req, m_body);
+            QObject::connect(reply, &QNetworkReply::finished, &loop, [&, reply] {
+                reply->readAll();
+                reply->deleteLater();
+                if (++done == n)
+                    loop.quit();
+                else
+                    next();
+            });
+        };
+        const double c0 = cpuSeconds();
+        next();
+        loop.exec();
+        return (cpuSeconds() - c0) / n * 1e6;
+    }
+
+private:
+    QNetworkAccessManager m_nam;
+    QNetworkRequest m_req;
+    QByteArray m_body;
+};
 
 // (b) OpenAICompatibleLM: sequential calls from this thread, each waited for.
-double lmCpuPerCall(OpenAICompatibleLM& lm, int n)
+class LmCalls
 {
-    const LMRequest req = sampleRequest();
-    for (int i = 0; i < 20; ++i)
-        lm.call(req).waitForFinished();
-    const double c0 = cpuSeconds();
-    for (int i = 0; i < n; ++i) {
-        QFuture<LMResponse> f = lm.call(req);
-        f.waitForFinished();
-        if (f.result().error) {
-            std::fprintf(stderr, "error: %s\n", qPrintable(f.result().error->message()));
-            return -1;
-        }
+public:
+    explicit LmCalls(OpenAICompatibleLM& lm)
+        : m_lm(lm)
+        , m_req(sampleRequest())
+    {
+        run(20);
     }
-    return (cpuSeconds() - c0) / n * 1e6;
-}
+
+    double run(int n)
+    {
+        const double c0 = cpuSeconds();
+        for (int i = 0; i < n; ++i) {
+            QFuture<LMResponse> f = m_lm.call(m_req);
+            f.waitForFinished();
+            if (f.result().error) {
+                std::fprintf(stderr, "error: %s\n", qPrintable(f.result().error->message()));
+                return -1;
+            }
+        }
+        return (cpuSeconds() - c0) / n * 1e6;
+    }
+
+private:
+    OpenAICompatibleLM& m_lm;
+    LMRequest m_req;
+};
+
+// (b2) the whole Predict call: ChatAdapter format, cache key and lookup (a miss: every question
+// differs), HTTP through the pool, parse, cache store, history, callbacks. Sequential.
+class PredictCalls
+{
+public:
+    explicit PredictCalls(const LMPtr& http)
+        : m_predict(Signature::fromString(u"question -> answer"))
+    {
+        LMCache::Options co;
+        co.enableDisk = false;
+        ManagedLMOptions mo;
+        mo.cacheStore = std::make_shared<LMCache>(co);
+        mo.globalHistory = &m_global;
+        m_ctx = RunContext(ManagedLM::create(http, 0.0, 1000, {}, mo));
+        run(20);
+    }
+
+    double run(int n)
+    {
+        const double c0 = cpuSeconds();
+        for (int i = 0; i < n; ++i) {
+            const Example in{{"question", Value(QStringLiteral("What is 2+%1?").arg(++m_seq))}};
+            const Prediction p = m_predict.call(in, m_ctx, {});
+            if (p.get(u"answer").toString() != u"4") {
+                std::fprintf(stderr, "unexpected answer\n");
+                return -1;
+            }
+        }
+        return (cpuSeconds() - c0) / n * 1e6;
+    }
+
+private:
+    History m_global;
+    Predict m_predict;
+    RunContext m_ctx;
+    int m_seq = 0;
+};
+
+struct Stat
+{
+    QList<double> samples;
+    void add(double v) { samples.append(v); }
+    double best() const { return *std::min_element(samples.cbegin(), samples.cend()); }
+    double median() const
+    {
+        QList<double> s = samples;
+        std::sort(s.begin(), s.end());
+        return s.at(s.size() / 2);
+    }
+    double worst() const { return *std::max_element(samples.cbegin(), samples.cend()); }
+};
 
 struct Throughput
 {
@@ -190,6 +269,8 @@ int main(int argc, char** argv)
     const int n = opt("--requests", QStringLiteral("3000")).toInt();
     const double seconds = opt("--seconds", QStringLiteral("3")).toDouble();
     QString url = opt("--url", QString());
+    // The 0 ms server for (a), (b) and (b2); defaults to --url.
+    const QString fastUrl = opt("--fast-url", url);
 
     // Two stub servers in child processes: one answering at once, one after `latency` ms.
     QList<QProcess*> children;
@@ -204,7 +285,7 @@ int main(int argc, char** argv)
         children.append(p);
         return QStringLiteral("http://127.0.0.1:%1/v1").arg(QString::fromLatin1(line.mid(10)));
     };
-    const QString fastBase = url.isEmpty() ? spawn(0) : url;
+    const QString fastBase = fastUrl.isEmpty() ? spawn(0) : fastUrl;
     const QString slowBase = url.isEmpty() ? spawn(latency) : url;
 
     HttpPool pool;
@@ -220,19 +301,58 @@ int main(int argc, char** argv)
 
     auto fast = makeLM(fastBase);
     const QByteArray body = fast->requestBody(sampleRequest(), false);
-    std::printf("server: %s\n",
-                url.isEmpty() ? "stub (single-threaded Qt, child process)" : qPrintable(url));
+    std::printf("server: %s (0 ms), %s (%d ms)\n",
+                fastUrl.isEmpty() ? "stub (single-threaded Qt, child process)"
+                                  : qPrintable(fastUrl),
+                url.isEmpty() ? "stub" : qPrintable(url), latency);
     std::printf("payload: %lld bytes request, %lld bytes reply; pool threads: %d\n",
                 qint64(body.size()), qint64(kReply.size()), pool.threadCount());
-    const double bare =
-        bareQnamCpuPerRequest(QUrl(fastBase + QStringLiteral("/chat/completions")), body, n);
-    const double lmCpu = lmCpuPerCall(*fast, n);
-    std::printf("(a) bare QNAM POST:            %8.1f us CPU/request (%d sequential)\n", bare, n);
-    std::printf("(b) OpenAICompatibleLM call:   %8.1f us CPU/call    (%.2fx the bare POST)\n",
-                lmCpu, lmCpu / bare);
+    // --only a|b|b2: one measurement, for profiling.
+    const QString only = opt("--only", QString());
+    const int rounds = opt("--rounds", QStringLiteral("10")).toInt();
+    const int block = std::max(1, n / std::max(1, rounds));
+    std::unique_ptr<BareQnam> bareRunner;
+    std::unique_ptr<LmCalls> lmRunner;
+    std::unique_ptr<PredictCalls> predictRunner;
+    if (only.isEmpty() || only == u"a")
+        bareRunner =
+            std::make_unique<BareQnam>(QUrl(fastBase + QStringLiteral("/chat/completions")), body);
+    if (only.isEmpty() || only == u"b")
+        lmRunner = std::make_unique<LmCalls>(*fast);
+    if (only.isEmpty() || only == u"b2")
+        predictRunner = std::make_unique<PredictCalls>(LMPtr(fast.get(), [](LM*) {}));
+    Stat bare, lmCpu, predictCpu;
+    for (int r = 0; r < rounds; ++r) {
+        if (bareRunner)
+            bare.add(bareRunner->run(block));
+        if (lmRunner)
+            lmCpu.add(lmRunner->run(block));
+        if (predictRunner)
+            predictCpu.add(predictRunner->run(block));
+    }
+    std::printf(
+        "client CPU per call, %d rounds of %d sequential calls each: best / median / worst\n",
+        rounds, block);
+    auto line = [&](const char* what, const Stat& s) {
+        if (s.samples.isEmpty())
+            return;
+        std::printf("%-30s %7.1f / %7.1f / %7.1f us", what, s.best(), s.median(), s.worst());
+        if (&s != &bare && !bare.samples.isEmpty())
+            std::printf("   (%.2fx / %.2fx the bare POST)", s.best() / bare.best(),
+                        s.median() / bare.median());
+        std::printf("\n");
+    };
+    line("(a) bare QNAM POST:", bare);
+    line("(b) OpenAICompatibleLM call:", lmCpu);
+    line("(b2) Predict via ManagedLM:", predictCpu);
 
     auto slow = makeLM(slowBase);
-    for (int k : {32, 128, 512}) {
+    QList<int> levels;
+    for (const QString& k : opt("--in-flight", QStringLiteral("32,128,512")).split(u','))
+        levels.append(k.toInt());
+    if (!only.isEmpty())
+        levels.clear();
+    for (int k : std::as_const(levels)) {
         const Throughput t = throughput(*slow, k, seconds);
         const double ideal = k * 1000.0 / std::max(1, latency);
         std::printf("(c) %3d in flight @ %d ms:      %8.0f calls/s (%.0f%% of %.0f ideal), "
