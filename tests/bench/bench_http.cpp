@@ -307,7 +307,7 @@ int main(int argc, char** argv)
                 url.isEmpty() ? "stub" : qPrintable(url), latency);
     std::printf("payload: %lld bytes request, %lld bytes reply; pool threads: %d\n",
                 qint64(body.size()), qint64(kReply.size()), pool.threadCount());
-    // --only a|b|b2: one measurement, for profiling.
+    // --only a|b|b2: one measurement, for profiling; --only none: throughput only.
     const QString only = opt("--only", QString());
     const int rounds = opt("--rounds", QStringLiteral("10")).toInt();
     const int block = std::max(1, n / std::max(1, rounds));
@@ -348,9 +348,11 @@ int main(int argc, char** argv)
 
     auto slow = makeLM(slowBase);
     QList<int> levels;
-    for (const QString& k : opt("--in-flight", QStringLiteral("32,128,512")).split(u','))
-        levels.append(k.toInt());
-    if (!only.isEmpty())
+    for (const QString& k : opt("--in-flight", QStringLiteral("32,128,512")).split(u',')) {
+        if (k.toInt() > 0)
+            levels.append(k.toInt());
+    }
+    if (only == u"a" || only == u"b" || only == u"b2")
         levels.clear();
     for (int k : std::as_const(levels)) {
         const Throughput t = throughput(*slow, k, seconds);
