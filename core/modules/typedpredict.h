@@ -112,7 +112,7 @@ public:
     // The untyped prediction (completions, usage) of the same call.
     Prediction run(const typename Sig::Inputs& inputs, RunContext& ctx)
     {
-        return m_module.forward(Example(Sig::toObject(inputs)), ctx);
+        return m_module(Example(Sig::toObject(inputs)), ctx);
     }
 
     Predict& module() { return m_module; }
@@ -136,7 +136,7 @@ public:
     // The untyped prediction, which also holds the `reasoning` field.
     Prediction run(const typename Sig::Inputs& inputs, RunContext& ctx)
     {
-        return m_module.forward(Example(Sig::toObject(inputs)), ctx);
+        return m_module(Example(Sig::toObject(inputs)), ctx);
     }
 
     ChainOfThought& module() { return m_module; }
