@@ -1,5 +1,6 @@
 #include "cache/lmcache.h"
 
+#include <QCoreApplication>
 #include <QMutex>
 #include <QMutexLocker>
 
@@ -12,6 +13,16 @@ std::shared_ptr<LMCache>& globalSlot()
 {
     static std::shared_ptr<LMCache> slot;
     return slot;
+}
+
+void releaseGlobal()
+{
+    std::shared_ptr<LMCache> cache;
+    {
+        QMutexLocker lock(&g_globalMutex);
+        cache = std::move(globalSlot());
+    }
+    // Destroyed outside the lock: it flushes queued writes and joins its writer thread.
 }
 
 // What a hit hands out: a copy, so callers never share (or alter) the cached one.
@@ -46,8 +57,14 @@ std::shared_ptr<LMCache> LMCache::global()
 {
     QMutexLocker lock(&g_globalMutex);
     std::shared_ptr<LMCache>& slot = globalSlot();
-    if (!slot)
+    if (!slot) {
         slot = std::make_shared<LMCache>();
+        // Released while the application object still exists: left to static destruction, its
+        // disk tier would close SQLite connections after QtSql's own globals are gone (a crash
+        // at exit in every program that used the global cache).
+        if (QCoreApplication::instance())
+            qAddPostRoutine(releaseGlobal);
+    }
     return slot;
 }
 

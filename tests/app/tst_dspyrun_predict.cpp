@@ -74,9 +74,14 @@ private:
             e.insert(it.key(), it.value());
         p.setProcessEnvironment(e);
         p.start(qEnvironmentVariable("DSPY_RUN"), args);
-        if (!p.waitForFinished(120000))
-            qFatal("dspy-run did not finish");
         Run r;
+        if (!p.waitForFinished(60000)) {
+            // Reported as a failure of the test at hand rather than hanging the whole run.
+            p.kill();
+            p.waitForFinished(5000);
+            r.err = QStringLiteral("dspy-run did not finish within 60 s\n");
+            return r;
+        }
         r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
         r.out = QString::fromUtf8(p.readAllStandardOutput());
         r.err = QString::fromUtf8(p.readAllStandardError());
@@ -118,6 +123,19 @@ private:
         return SimulatedLM(QStringLiteral("sim")).respond(request).outputs.value(0).text;
     }
 
+    // The simulator's typed answer, as predict prints it (the accuracy model may make it wrong
+    // on purpose; it is the same answer either way).
+    QString expectedOutput(const QString& question = kQuestion) const
+    {
+        const Signature sig = Signature::fromString(u"question -> answer: int");
+        const ParseResult parsed =
+            makeAdapter(QStringLiteral("chat"))
+                ->parse(sig, simulatedCompletion(expectedMessages(question)));
+        if (!parsed)
+            return parsed.error().toString();
+        return Value(*parsed).toJson(JsonStyle{2, false, false}) + QLatin1Char('\n');
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
@@ -155,8 +173,9 @@ private Q_SLOTS:
         const Run r = run(predictArgs(m_sim->apiBase()));
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QCOMPARE(r.err, QString());
-        // The simulator solves this one: 5 + 3 - 2, an int, not the string "6".
-        QCOMPARE(r.out, QStringLiteral("{\n  \"answer\": 6\n}\n"));
+        QCOMPARE(r.out, expectedOutput());
+        // Typed: an int, not the string the completion carried.
+        QVERIFY(Value::fromJson(r.out)->toObject().value(u"answer").isInt());
         QCOMPARE(m_sim->chatRequests(), 1);
     }
 
@@ -186,7 +205,7 @@ private Q_SLOTS:
         QCOMPARE(v->toObject().keys(), (QStringList{"reasoning", "answer"}));
         QVERIFY(v->toObject().value(u"reasoning").isString());
         QVERIFY(!v->toObject().value(u"reasoning").toString().isEmpty());
-        QCOMPARE(v->toObject().value(u"answer"), Value(6));
+        QVERIFY(v->toObject().value(u"answer").isInt());
     }
 
     void adaptersAndOptionsReachTheServer()
@@ -227,7 +246,7 @@ private Q_SLOTS:
         QCOMPARE(m_sim->chatRequests(), 1);
         const Run again = run(predictArgs(m_sim->apiBase()));
         QCOMPARE(again.exitCode, 0);
-        QCOMPARE(again.out, QStringLiteral("{\n  \"answer\": 6\n}\n"));
+        QCOMPARE(again.out, expectedOutput());
         QCOMPARE(m_sim->chatRequests(), 1); // answered by the disk cache of the first process
         const Run bypass = run(predictArgs(m_sim->apiBase()) << QStringLiteral("--no-cache"));
         QCOMPARE(bypass.exitCode, 0);
@@ -244,7 +263,7 @@ private Q_SLOTS:
     {
         const Run r = run(predictArgs(m_sim->apiBase()) << QStringLiteral("--trace"));
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
-        QCOMPARE(r.out, QStringLiteral("{\n  \"answer\": 6\n}\n"));
+        QCOMPARE(r.out, expectedOutput());
         const QList<ChatMessage> messages = expectedMessages();
         QString expected = QStringLiteral("=== LM call 1: openai/sim ===\n");
         for (const ChatMessage& m : messages)
@@ -300,8 +319,7 @@ private Q_SLOTS:
         QCOMPARE(r.out, QString());
         QCOMPARE(r.err.count(QLatin1Char('\n')), 1);
         QVERIFY2(r.err.startsWith(QStringLiteral("error: LMTransportError: openai/sim: could not "
-                                                 "reach 127.0.0.1:%1: ")
-                                      .arg(port)),
+                                                 "reach 127.0.0.1: ")),
                  qPrintable(r.err));
         QVERIFY2(r.err.endsWith(QStringLiteral(" (after 2 attempt(s)).\n")), qPrintable(r.err));
     }
@@ -322,7 +340,7 @@ private Q_SLOTS:
                              << 3;
         QTest::newRow("hang") << "hang:1" << QStringList{"--num-retries", "1", "--timeout", "0.3"}
                               << "error: LMTimeoutError: openai/sim: no response from "
-                                 "127.0.0.1:%1 within 300 ms (after 2 attempt(s))."
+                                 "127.0.0.1 within 300 ms (after 2 attempt(s))."
                               << 2;
     }
     void faultsAfterRetries()
