@@ -374,9 +374,10 @@ private Q_SLOTS:
         QVERIFY2(r.err.startsWith(QStringLiteral("error: AdapterParseError: JSONAdapter failed to "
                                                  "parse the LM response: ")),
                  qPrintable(r.err));
-        // ChatAdapter, then its JSON fallback: both calls were answered and are history.
-        QCOMPARE(server.requestCount(), 2);
-        QCOMPARE(fileBytes(historyPath()).count('\n'), 2);
+        // ChatAdapter, then its JSON fallback (json_schema, then json_object): every call was
+        // answered and is history.
+        QCOMPARE(server.requestCount(), 3);
+        QCOMPARE(fileBytes(historyPath()).count('\n'), 3);
     }
 
     void usageErrorsExit2_data()

