@@ -16,8 +16,12 @@ class Example
 {
 public:
     Example() = default;
-    explicit Example(Object store) : m_store(std::move(store)) {}
-    Example(std::initializer_list<Object::Entry> entries) : m_store(entries) {}
+    explicit Example(Object store)
+        : m_store(std::move(store))
+    {}
+    Example(std::initializer_list<Object::Entry> entries)
+        : m_store(entries)
+    {}
 
     // Keys as QStringView or QString (string literals convert to QString).
     const Value& get(QStringView key) const { return m_store.value(key); }

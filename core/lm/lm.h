@@ -21,8 +21,8 @@ class CancellationToken; // runtime/runcontext.h
 // One streamed increment of a completion (added by Brief E for the HTTP clients' SSE streaming).
 struct LMStreamChunk
 {
-    int index = 0; // which completion (n > 1)
-    QString text;  // content delta
+    int index = 0;     // which completion (n > 1)
+    QString text;      // content delta
     QString reasoning; // reasoning_content / thinking delta
 };
 

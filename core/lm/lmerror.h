@@ -18,14 +18,14 @@ public:
         NotConfigured,
         UnsupportedFeature,
         Unexpected,
-        Auth,          // 401/403
-        Billing,       // 402
-        RateLimit,     // 429 (retryAfter)
-        InvalidRequest,// other 4xx
+        Auth,           // 401/403
+        Billing,        // 402
+        RateLimit,      // 429 (retryAfter)
+        InvalidRequest, // other 4xx
         ContextWindowExceeded,
         UnsupportedModel, // 404
-        Timeout,       // 408 / client timeout
-        Server,        // 5xx
+        Timeout,          // 408 / client timeout
+        Server,           // 5xx
         Cancelled,
     };
 

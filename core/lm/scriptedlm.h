@@ -14,7 +14,8 @@ namespace dspy {
 class ScriptedLM final : public LM
 {
 public:
-    // Successive answers (each an object of output fields); exhausted: {"answer": "No more responses"}.
+    // Successive answers (each an object of output fields); exhausted: {"answer": "No more
+    // responses"}.
     explicit ScriptedLM(QList<Object> answers, bool followExamples = false,
                         AdapterPtr adapter = {});
     // First key that is a substring of the last message's content wins; none: "No more responses".

@@ -20,8 +20,8 @@ struct FieldText
 
 struct PredictorState
 {
-    std::optional<QString> instructions;  // nullopt: the signature's own
-    QHash<QString, FieldText> fieldText;  // by field name; missing: the signature's own
+    std::optional<QString> instructions; // nullopt: the signature's own
+    QHash<QString, FieldText> fieldText; // by field name; missing: the signature's own
     QList<Example> demos;
     Object config; // LM kwargs merged into every call (temperature, n, max_tokens, ...)
     Value lm;      // DSPy's saved "lm" object (model, temperature, ...), null = inherit

@@ -7,26 +7,25 @@
 
 namespace dspy {
 
-template <typename E>
-struct Unexpected
+template <typename E> struct Unexpected
 {
     E error;
 };
-template <typename E>
-Unexpected<std::decay_t<E>> unexpected(E&& e)
+template <typename E> Unexpected<std::decay_t<E>> unexpected(E&& e)
 {
     return {std::forward<E>(e)};
 }
 
-template <typename T, typename E>
-class Expected
+template <typename T, typename E> class Expected
 {
 public:
-    Expected(T value) : m_v(std::in_place_index<0>, std::move(value)) {}
+    Expected(T value)
+        : m_v(std::in_place_index<0>, std::move(value))
+    {}
     template <typename E2>
-    Expected(Unexpected<E2> u) : m_v(std::in_place_index<1>, std::move(u.error))
-    {
-    }
+    Expected(Unexpected<E2> u)
+        : m_v(std::in_place_index<1>, std::move(u.error))
+    {}
 
     bool hasValue() const { return m_v.index() == 0; }
     explicit operator bool() const { return hasValue(); }
@@ -44,15 +43,15 @@ private:
 };
 
 // Expected<void, E>
-template <typename E>
-class Expected<void, E>
+template <typename E> class Expected<void, E>
 {
 public:
     Expected() = default;
     template <typename E2>
-    Expected(Unexpected<E2> u) : m_error(std::move(u.error)), m_ok(false)
-    {
-    }
+    Expected(Unexpected<E2> u)
+        : m_error(std::move(u.error))
+        , m_ok(false)
+    {}
     bool hasValue() const { return m_ok; }
     explicit operator bool() const { return m_ok; }
     const E& error() const { return m_error; }

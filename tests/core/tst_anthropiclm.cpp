@@ -231,11 +231,13 @@ private Q_SLOTS:
     void errorBodies()
     {
         TestHttpServer server([](const Request&) {
-            Reply r = Reply::json(
-                429, "{\"type\": \"error\", \"error\": {\"type\": \"rate_limit_error\", \"message\": \"Number of request tokens has exceeded your per-minute rate limit (key sk-ant-SECRET)\"}}");
+            Reply r =
+                Reply::json(429, "{\"type\": \"error\", \"error\": {\"type\": "
+                                 "\"rate_limit_error\", \"message\": \"Number of request tokens "
+                                 "has exceeded your per-minute rate limit (key sk-ant-SECRET)\"}}");
             r.addHeader("request-id", "req_011");
-    r.addHeader("retry-after", "12");
-    return r;
+            r.addHeader("retry-after", "12");
+            return r;
         });
         auto lm = makeLM(server);
         const LMResponse r = wait(lm->call(request()));
@@ -257,9 +259,8 @@ private Q_SLOTS:
         const LMResponse c = wait(lm->call(request()));
         QVERIFY(c.error);
         QCOMPARE(c.error->kind(), LMError::Kind::ContextWindowExceeded);
-        }
-        }
-        ;
+    }
+};
 
-        QTEST_GUILESS_MAIN(TestAnthropicLM)
+QTEST_GUILESS_MAIN(TestAnthropicLM)
 #include "tst_anthropiclm.moc"
