@@ -3,6 +3,7 @@
 #include "runtime/runcontext.h"
 
 #include <QDateTime>
+#include <QDeadlineTimer>
 #include <QHash>
 #include <QLocale>
 #include <QMutex>
@@ -54,6 +55,9 @@ struct Job
     bool queued = false;
     bool chunkDelivered = false;
     bool abortedByUs = false;
+    // Backstop for QNetworkRequest's transfer timeout, checked by the cancellation poll: a session
+    // once saw a silent server outlive the transfer timeout; this bounds every attempt regardless.
+    QDeadlineTimer attemptDeadline = QDeadlineTimer::Forever;
 
     bool isCancelled() const
     {
@@ -183,6 +187,10 @@ private:
         for (const auto& [name, value] : job->req.headers)
             nr.setRawHeader(name, value);
         nr.setTransferTimeout(job->req.timeoutMs);
+        // Qt's transfer timeout fires first; ours (1 s later) only catches a timeout Qt missed.
+        job->attemptDeadline = job->req.timeoutMs > 0
+                                   ? QDeadlineTimer(qint64(job->req.timeoutMs) + 1000)
+                                   : QDeadlineTimer(QDeadlineTimer::Forever);
         ++job->attempts;
         m_pool->attempts.fetch_add(1, std::memory_order_relaxed);
         // The first manager with a free connection: sequential traffic stays on one warm
@@ -315,10 +323,17 @@ private:
             return;
         }
         QList<Job*> cancelled;
+        QList<QNetworkReply*> overdue;
         for (Job* job : std::as_const(m_jobs)) {
             if (job->isCancelled())
                 cancelled.append(job);
+            else if (job->reply && job->attemptDeadline.hasExpired())
+                overdue.append(job->reply);
         }
+        // Aborted without abortedByUs: onFinished reports OperationCanceledError as a timeout
+        // and the retry policy applies as for Qt's own transfer timeout.
+        for (QNetworkReply* reply : std::as_const(overdue))
+            reply->abort();
         for (Job* job : std::as_const(cancelled)) {
             if (job->reply) {
                 job->abortedByUs = true;
