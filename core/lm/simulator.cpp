@@ -669,6 +669,28 @@ const QHash<QString, QStringList>& synonyms()
         {"no", {"false", "incorrect", "wrong", "disagree"}},
         {"true", {"yes", "correct", "right", "indeed"}},
         {"false", {"no", "incorrect", "wrong", "fake"}},
+        // Support-ticket triage (the tickets sample, scripts/gen-datasets keeps a copy).
+        {"billing",
+         {"invoice", "invoices", "charged", "charge", "charges", "payment", "payments", "bill",
+          "billed", "subscription", "overcharged", "receipt", "pricing", "vat", "fee", "fees",
+          "renewal"}},
+        {"technical",
+         {"error", "errors", "crash", "crashes", "crashed", "bug", "freezes", "frozen", "loading",
+          "install", "update", "server", "timeout", "sync", "glitch", "blank", "screen", "firmware",
+          "connection"}},
+        {"account",
+         {"password", "username", "login", "profile", "email", "verification", "locked", "signin",
+          "2fa", "deactivate", "delete", "reset", "sign"}},
+        {"shipping",
+         {"delivery", "delivered", "package", "parcel", "tracking", "courier", "shipped",
+          "shipment", "arrive", "arrived", "address", "carrier", "dispatched", "transit",
+          "postage"}},
+        {"refund",
+         {"return", "returned", "reimburse", "reimbursed", "reimbursement", "money", "cancelled",
+          "cancellation", "exchange", "cashback", "refunded", "refunds"}},
+        {"other",
+         {"feedback", "suggestion", "suggest", "partnership", "compliment", "hours", "career",
+          "careers", "job", "press", "idea", "survey", "newsletter", "interview", "sponsor"}},
     };
     return table;
 }
