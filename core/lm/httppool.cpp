@@ -71,6 +71,7 @@ struct Endpoint
     int maxInFlight = 0;
     int rpm = 0;
     int tpm = 0;
+    qint64 windowMs = 60000;
     int inFlight = 0;
     std::deque<std::pair<Worker*, quint64>> waiting;
     std::deque<qint64> starts;                      // attempt start times within the last minute
@@ -421,18 +422,18 @@ HttpPool::Private::Admit HttpPool::Private::admit(Job* job, qint64* delayMs)
     }
     if (ep.rpm > 0 || ep.tpm > 0) {
         const qint64 now = nowMs();
-        while (!ep.starts.empty() && ep.starts.front() <= now - 60000)
+        while (!ep.starts.empty() && ep.starts.front() <= now - ep.windowMs)
             ep.starts.pop_front();
         qint64 tokens = 0;
-        while (!ep.tokenStarts.empty() && ep.tokenStarts.front().first <= now - 60000)
+        while (!ep.tokenStarts.empty() && ep.tokenStarts.front().first <= now - ep.windowMs)
             ep.tokenStarts.pop_front();
         for (const auto& t : ep.tokenStarts)
             tokens += t.second;
         qint64 wait = 0;
         if (ep.rpm > 0 && qsizetype(ep.starts.size()) >= ep.rpm)
-            wait = ep.starts.front() + 60000 - now;
+            wait = ep.starts.front() + ep.windowMs - now;
         if (ep.tpm > 0 && !ep.tokenStarts.empty() && tokens + job->req.estimatedTokens > ep.tpm)
-            wait = std::max(wait, ep.tokenStarts.front().first + 60000 - now);
+            wait = std::max(wait, ep.tokenStarts.front().first + ep.windowMs - now);
         if (wait > 0) {
             *delayMs = wait;
             return Admit::Later; // keeps its in-flight slot, if any, while it waits
@@ -528,13 +529,14 @@ QFuture<HttpResponse> HttpPool::send(HttpRequest request, RetryPolicy policy)
     return future;
 }
 
-void HttpPool::setEndpointLimit(const QString& key, int maxInFlight, int rpm, int tpm)
+void HttpPool::setEndpointLimit(const QString& key, int maxInFlight, int rpm, int tpm, int windowMs)
 {
     QMutexLocker lock(&d->limitsMutex);
     Endpoint& ep = d->endpoints[key];
     ep.maxInFlight = maxInFlight;
     ep.rpm = rpm;
     ep.tpm = tpm;
+    ep.windowMs = std::max(1, windowMs);
     d->hasLimits.store(true, std::memory_order_release);
 }
 

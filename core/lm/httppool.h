@@ -84,8 +84,11 @@ public:
     QFuture<HttpResponse> send(HttpRequest request, RetryPolicy policy = {});
 
     // maxInFlight <= 0: unlimited; rpm/tpm <= 0: no per-minute limit. Queued requests start in
-    // FIFO order as slots free up.
-    void setEndpointLimit(const QString& key, int maxInFlight, int rpm = 0, int tpm = 0);
+    // FIFO order as slots free up. The rate limits count attempts started within a sliding window
+    // of windowMs (a minute; shorter windows are for tests and for providers that meter per
+    // second).
+    void setEndpointLimit(const QString& key, int maxInFlight, int rpm = 0, int tpm = 0,
+                          int windowMs = 60000);
 
     int threadCount() const;
     // Requests started (including retries) since construction, for tests and diagnostics.

@@ -59,6 +59,25 @@ void BM_PredictDiskHit(benchmark::State& state)
 }
 BENCHMARK(BM_PredictDiskHit);
 
+// The miss path without HTTP: every question differs, so each call formats, keys, misses, calls
+// the (in-process) LM, parses, stores in the memory tier and appends to both histories. What the
+// whole Predict call adds on top of the transport in bench_http's (b2).
+void BM_PredictMiss(benchmark::State& state)
+{
+    LMCache::Options o;
+    o.enableDisk = false;
+    auto cache = std::make_shared<LMCache>(o);
+    Predict predict(Signature::fromString(u"question -> answer"));
+    RunContext ctx(managed(cache));
+    int seq = 0;
+    for (auto _ : state) {
+        const Example in{{"question", Value(QStringLiteral("What is 2+%1?").arg(++seq))}};
+        Prediction p = predict.call(in, ctx, {});
+        benchmark::DoNotOptimize(p);
+    }
+}
+BENCHMARK(BM_PredictMiss);
+
 LMRequest request()
 {
     LMRequest r;

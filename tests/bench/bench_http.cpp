@@ -166,6 +166,9 @@ public:
         ManagedLMOptions mo;
         mo.cacheStore = std::make_shared<LMCache>(co);
         mo.globalHistory = &m_global;
+        // For profiling what each part costs: B2_NOHIST=1 / B2_NOCACHE=1 turn history / cache off.
+        mo.disableHistory = qEnvironmentVariableIsSet("B2_NOHIST");
+        mo.cache = !qEnvironmentVariableIsSet("B2_NOCACHE");
         m_ctx = RunContext(ManagedLM::create(http, 0.0, 1000, {}, mo));
         run(20);
     }

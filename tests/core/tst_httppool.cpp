@@ -11,6 +11,7 @@
 #include <QSet>
 #include <QTest>
 
+#include <algorithm>
 #include <atomic>
 
 using namespace dspy;
@@ -342,6 +343,67 @@ private Q_SLOTS:
         }
         QCOMPARE(server.requestCount(), 12);
         QCOMPARE(server.maxConcurrent(), 2);
+    }
+
+    // rpm: at most two attempts start in any 400 ms window, so the 3rd and 4th requests of a burst
+    // arrive a window after the 1st and 2nd (a lower bound, which load cannot break).
+    void requestsPerWindowLimit()
+    {
+        HttpPool pool(2);
+        pool.setEndpointLimit(QStringLiteral("rpm"), 0, 2, 0, 400);
+        TestHttpServer server([](const Request& req) { return Reply::json(200, req.body); });
+        QList<QFuture<HttpResponse>> futures;
+        for (int i = 0; i < 5; ++i) {
+            HttpRequest req = post(server, QByteArray::number(i));
+            req.endpointKey = QStringLiteral("rpm");
+            futures.append(pool.send(req, fastRetries(0)));
+        }
+        for (int i = 0; i < 5; ++i)
+            QCOMPARE(wait(futures[i]).status, 200);
+        const QList<Request> seen = server.requests();
+        QCOMPARE(seen.size(), 5);
+        QList<qint64> arrivals;
+        for (const Request& r : seen)
+            arrivals.append(r.arrivalMs);
+        std::sort(arrivals.begin(), arrivals.end());
+        // Arrival is after the attempt started; allow the clocks a few ms of skew.
+        QCOMPARE_GE(arrivals[2] - arrivals[0], 390);
+        QCOMPARE_GE(arrivals[3] - arrivals[1], 390);
+        QCOMPARE_GE(arrivals[4] - arrivals[2], 390);
+        QCOMPARE(pool.attemptsStarted(), 5);
+    }
+
+    // tpm: each request estimates 60 tokens against 100 per window, so they go one per window;
+    // a queued request can still be cancelled and never starts.
+    void tokensPerWindowLimit()
+    {
+        HttpPool pool(2);
+        pool.setEndpointLimit(QStringLiteral("tpm"), 0, 0, 100, 300);
+        TestHttpServer server([](const Request& req) { return Reply::json(200, req.body); });
+        auto token = std::make_shared<CancellationToken>();
+        QList<QFuture<HttpResponse>> futures;
+        for (int i = 0; i < 4; ++i) {
+            HttpRequest req = post(server, QByteArray::number(i));
+            req.endpointKey = QStringLiteral("tpm");
+            req.estimatedTokens = 60;
+            if (i == 3)
+                req.cancel = token;
+            futures.append(pool.send(req, fastRetries(0)));
+        }
+        QCOMPARE(wait(futures[0]).status, 200);
+        token->cancel(); // the 4th has waited behind the budget since it was sent
+        for (int i = 1; i < 3; ++i)
+            QCOMPARE(wait(futures[i]).status, 200);
+        const HttpResponse cancelled = wait(futures[3]);
+        QVERIFY(cancelled.cancelled);
+        QCOMPARE(cancelled.attempts, 0);
+        QList<qint64> arrivals;
+        for (const Request& r : server.requests())
+            arrivals.append(r.arrivalMs);
+        QCOMPARE(arrivals.size(), 3);
+        std::sort(arrivals.begin(), arrivals.end());
+        QCOMPARE_GE(arrivals[1] - arrivals[0], 290);
+        QCOMPARE_GE(arrivals[2] - arrivals[1], 290);
     }
 
     void endpointLimitSurvivesCancelledWaiters()
