@@ -125,13 +125,15 @@ const QString kWrapper =
 QString describeError(const QJSValue& error, const QString& fileName)
 {
     if (error.isError()) {
+        // The error's own fileName is a URL ("file:metric.js"): name the file as the user did.
         const QJSValue line = error.property(QStringLiteral("lineNumber"));
-        QString file = error.property(QStringLiteral("fileName")).toString();
-        if (file.isEmpty() || file == u"undefined")
-            file = fileName;
-        if (line.isNumber() && line.toInt() > 0)
-            return QStringLiteral("%1:%2: %3").arg(file).arg(line.toInt()).arg(error.toString());
-        return QStringLiteral("%1: %2").arg(file, error.toString());
+        if (line.isNumber() && line.toInt() > 0) {
+            return QStringLiteral("%1:%2: %3")
+                .arg(fileName)
+                .arg(line.toInt())
+                .arg(error.toString());
+        }
+        return QStringLiteral("%1: %2").arg(fileName, error.toString());
     }
     return QStringLiteral("%1: uncaught exception: %2").arg(fileName, error.toString());
 }
