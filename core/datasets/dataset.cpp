@@ -449,6 +449,51 @@ double PyRandom::random()
     return (a * 67108864.0 + b) * (1.0 / 9007199254740992.0);
 }
 
+QList<qsizetype> PyRandom::sampleIndices(qsizetype n, qsizetype k)
+{
+    // CPython picks from a shrinking pool for small populations and rejects repeats otherwise;
+    // both consume the generator differently, so both are kept.
+    QList<qsizetype> out;
+    k = std::clamp<qsizetype>(k, 0, n);
+    out.reserve(k);
+    qsizetype setsize = 21;
+    if (k > 5)
+        setsize += qsizetype(std::pow(4.0, std::ceil(std::log(double(k) * 3) / std::log(4.0))));
+    if (n <= setsize) {
+        QList<qsizetype> pool(n);
+        for (qsizetype i = 0; i < n; ++i)
+            pool[i] = i;
+        for (qsizetype i = 0; i < k; ++i) {
+            const qsizetype j = qsizetype(randbelow(quint64(n - i)));
+            out.append(pool[j]);
+            pool[j] = pool[n - i - 1];
+        }
+    } else {
+        QSet<qsizetype> selected;
+        for (qsizetype i = 0; i < k; ++i) {
+            qsizetype j = qsizetype(randbelow(quint64(n)));
+            while (selected.contains(j))
+                j = qsizetype(randbelow(quint64(n)));
+            selected.insert(j);
+            out.append(j);
+        }
+    }
+    return out;
+}
+
+Expected<QList<Example>, DatasetError> sampleExamples(const QList<Example>& examples, qsizetype n,
+                                                      std::optional<quint64> seed)
+{
+    if (n < 0 || n > examples.size())
+        return unexpected(errorAt(0, {},
+                                  QStringLiteral("sample larger than population or is negative "
+                                                 "(%1 of %2)")
+                                      .arg(n)
+                                      .arg(examples.size())));
+    PyRandom rng(seed ? *seed : QRandomGenerator::global()->generate64());
+    return rng.sample(examples, n);
+}
+
 // --- Dataset
 
 QList<Example> Dataset::shuffleAndSample(QStringView split, QList<Object> rows,

@@ -77,6 +77,16 @@ public:
         }
     }
 
+    // random.sample(range(n), k): k distinct indices in Python's order (k <= n).
+    QList<qsizetype> sampleIndices(qsizetype n, qsizetype k);
+    template <typename T> QList<T> sample(const QList<T>& population, qsizetype k)
+    {
+        QList<T> out;
+        for (qsizetype i : sampleIndices(population.size(), k))
+            out.append(population[i]);
+        return out;
+    }
+
 private:
     void initGenrand(quint32 s);
     std::array<quint32, 624> m_mt{};
@@ -148,6 +158,11 @@ struct SplitSize
 Expected<TrainTestSplit, DatasetError> trainTestSplit(const QList<Example>& examples,
                                                       SplitSize trainSize = 0.75,
                                                       std::optional<SplitSize> testSize = {},
+                                                      std::optional<quint64> seed = {});
+
+// DataLoader.sample: n distinct examples as random.sample picks them (nullopt: a random seed).
+// n larger than the list is an error, as in Python.
+Expected<QList<Example>, DatasetError> sampleExamples(const QList<Example>& examples, qsizetype n,
                                                       std::optional<quint64> seed = {});
 
 } // namespace dspy

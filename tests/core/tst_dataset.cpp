@@ -93,6 +93,23 @@ private Q_SLOTS:
         QCOMPARE(z.mid(0, 10), (QList<int>{878, 857, 349, 313, 382, 850, 927, 194, 261, 946}));
     }
 
+    void pyRandomSample()
+    {
+        // random.Random(3).sample(range(10), 4): the pool method.
+        QCOMPARE(PyRandom(3).sampleIndices(10, 4), (QList<qsizetype>{3, 8, 2, 7}));
+        // random.Random(9).sample(range(30), 10): still the pool (setsize 21 + 4**3).
+        QCOMPARE(PyRandom(9).sampleIndices(30, 10),
+                 (QList<qsizetype>{14, 19, 11, 8, 4, 5, 21, 0, 10, 16}));
+        // random.Random(3).sample(range(100), 5): the rejection method.
+        const auto picked = sampleExamples(numbered(100), 5, 3);
+        QVERIFY(picked);
+        QCOMPARE(ints(*picked, QStringLiteral("i")), (QList<qint64>{30, 75, 69, 16, 47}));
+        const auto tooMany = sampleExamples(numbered(3), 4, 3);
+        QVERIFY(!tooMany);
+        QCOMPARE(tooMany.error().message,
+                 QStringLiteral("sample larger than population or is negative (4 of 3)"));
+    }
+
     void datasetSplitsLikeDspy()
     {
         QList<Object> rows;
