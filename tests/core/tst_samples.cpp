@@ -7,8 +7,13 @@
 #include "lm/simulator.h"
 #include "modules/predict.h"
 
+#include <QDir>
+#include <QFile>
+#include <QProcess>
 #include <QRegularExpression>
 #include <QSet>
+#include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <memory>
@@ -185,6 +190,30 @@ private Q_SLOTS:
         QVERIFY(!err);
         QCOMPARE(err.error().message, QStringLiteral("example 1: column 'gold_passage_ids': no "
                                                      "passage 'p9999' in the corpus"));
+    }
+
+    // The committed files, and so the embedded resources, are what the script writes today.
+    void resourcesMatchTheGenerator()
+    {
+        const QString python = QStandardPaths::findExecutable(QStringLiteral("python3"));
+        if (python.isEmpty())
+            QSKIP("python3 is not installed");
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        QProcess gen;
+        gen.start(python, {QStringLiteral(DSPY_SOURCE_DIR "/scripts/gen-datasets"), dir.path()});
+        QVERIFY(gen.waitForFinished(60000));
+        QCOMPARE(gen.exitCode(), 0);
+        for (const QString& file :
+             {QStringLiteral("arithmetic.jsonl"), QStringLiteral("tickets.jsonl"),
+              QStringLiteral("corpus.jsonl"), QStringLiteral("rag_qa.jsonl")}) {
+            QFile generated(QDir(dir.path()).filePath(file));
+            QFile embedded(samples::resourcePath(file));
+            QVERIFY2(generated.open(QIODevice::ReadOnly), qPrintable(file));
+            QVERIFY2(embedded.open(QIODevice::ReadOnly), qPrintable(file));
+            QVERIFY2(generated.readAll() == embedded.readAll(),
+                     qPrintable(file + QStringLiteral(" differs: re-run scripts/gen-datasets")));
+        }
     }
 
     void simulatorSolvesEachSample_data()
