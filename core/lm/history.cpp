@@ -1,5 +1,8 @@
 #include "lm/history.h"
 
+#include <algorithm>
+#include <limits>
+
 #include <QDateTime>
 #include <QMutexLocker>
 
@@ -81,39 +84,44 @@ History& History::global()
 
 void History::trim()
 {
-    if (m_entries.size() > m_capacity)
-        m_entries.remove(0, m_entries.size() - m_capacity);
+    while (qsizetype(m_entries.size()) > m_capacity)
+        m_entries.pop_front();
 }
 
 void History::append(HistoryEntry entry)
 {
+    append(std::make_shared<const HistoryEntry>(std::move(entry)));
+}
+
+void History::append(std::shared_ptr<const HistoryEntry> entry)
+{
     QMutexLocker lock(&m_mutex);
-    if (m_capacity == 0)
+    if (m_capacity == 0 || !entry)
         return;
-    // Drop first so the list never grows past the capacity (it would reallocate at 10,001).
-    if (m_entries.size() >= m_capacity)
-        m_entries.remove(0, m_entries.size() - m_capacity + 1);
-    m_entries.append(std::move(entry));
+    m_entries.push_back(std::move(entry));
+    trim();
 }
 
 QList<HistoryEntry> History::snapshot() const
 {
-    QMutexLocker lock(&m_mutex);
-    return m_entries;
+    return last(std::numeric_limits<qsizetype>::max());
 }
 
 QList<HistoryEntry> History::last(qsizetype n) const
 {
     QMutexLocker lock(&m_mutex);
-    if (n >= m_entries.size())
-        return m_entries;
-    return m_entries.mid(m_entries.size() - std::max<qsizetype>(n, 0));
+    const qsizetype count = std::clamp<qsizetype>(n, 0, qsizetype(m_entries.size()));
+    QList<HistoryEntry> out;
+    out.reserve(count);
+    for (auto it = m_entries.end() - count; it != m_entries.end(); ++it)
+        out.append(**it);
+    return out;
 }
 
 qsizetype History::size() const
 {
     QMutexLocker lock(&m_mutex);
-    return m_entries.size();
+    return qsizetype(m_entries.size());
 }
 
 void History::clear()

@@ -8,6 +8,8 @@
 #include <QList>
 #include <QMutex>
 
+#include <deque>
+#include <memory>
 #include <optional>
 
 namespace dspy {
@@ -51,6 +53,8 @@ public:
     static History& global();
 
     void append(HistoryEntry entry); // drops the oldest past the capacity; capacity 0 keeps none
+    // The same entry in several histories (an LM's and the global one) is stored once.
+    void append(std::shared_ptr<const HistoryEntry> entry);
     QList<HistoryEntry> snapshot() const;
     QList<HistoryEntry> last(qsizetype n) const;
     qsizetype size() const;
@@ -61,7 +65,8 @@ public:
 private:
     void trim();
     mutable QMutex m_mutex;
-    QList<HistoryEntry> m_entries;
+    // A deque: dropping the oldest of 10,000 entries is O(1) and never moves the others.
+    std::deque<std::shared_ptr<const HistoryEntry>> m_entries;
     qsizetype m_capacity;
 };
 

@@ -77,6 +77,50 @@ QString exceptionText(std::exception_ptr e)
     }
 }
 
+// The LM hook's scope: CallbackScope's start, and an end that also carries the call's metadata
+// (model, usage, cost, cache hit) in CallEnd::metadata, which the trace recorder stores.
+class LmHookScope
+{
+public:
+    explicit LmHookScope(QList<CallbackPtr> active)
+        : m_active(active)
+        , m_scope(CallbackHook::LM, std::move(active))
+    {}
+    bool isActive() const { return !m_active.isEmpty(); }
+    void start(const QString& instance, const Object& inputs, const QString& parentCallId)
+    {
+        m_scope.start(instance, inputs, parentCallId);
+    }
+    void end(const Value& outputs, const QString& error, Object metadata)
+    {
+        if (m_active.isEmpty())
+            return;
+        fireEnd(m_active, CallbackHook::LM,
+                CallEnd{m_scope.callId(), error.isEmpty() ? outputs : Value(), error,
+                        std::move(metadata)});
+    }
+
+private:
+    QList<CallbackPtr> m_active;
+    CallbackScope m_scope;
+};
+
+Object lmCallMetadata(const QString& model, const LMResponse* response)
+{
+    Object meta{{QStringLiteral("model"),
+                 Value(response && !response->model.isEmpty() ? response->model : model)}};
+    if (!response)
+        return meta;
+    meta.insert(QStringLiteral("usage"),
+                Value(Object{{QStringLiteral("prompt_tokens"), Value(response->usage.promptTokens)},
+                             {QStringLiteral("completion_tokens"),
+                              Value(response->usage.completionTokens)}}));
+    if (response->cost)
+        meta.insert(QStringLiteral("cost"), Value(*response->cost));
+    meta.insert(QStringLiteral("cache_hit"), Value(response->cacheHit));
+    return meta;
+}
+
 } // namespace
 
 struct ManagedLM::Shared
@@ -99,7 +143,8 @@ struct ManagedLM::Shared
                                response.cost);
         if (options.disableHistory)
             return;
-        HistoryEntry entry;
+        auto shared = std::make_shared<HistoryEntry>();
+        HistoryEntry& entry = *shared;
         entry.messages = request.messages;
         entry.kwargs = withoutSecrets(request.kwargs);
         entry.outputs = response.outputs;
@@ -112,9 +157,9 @@ struct ManagedLM::Shared
         entry.modelType = options.modelType;
         entry.cacheHit = response.cacheHit;
         History& global = options.globalHistory ? *options.globalHistory : History::global();
-        global.append(entry);
+        global.append(shared);
         if (std::shared_ptr<History> own = history.lock())
-            own->append(std::move(entry));
+            own->append(std::move(shared));
     }
 };
 
@@ -182,10 +227,8 @@ QFuture<LMResponse> ManagedLM::call(const LMRequest& request)
     if (req.kwargs.contains(u"rollout_id") && req.kwargs.value(u"rollout_id").isNull())
         req.kwargs.remove(u"rollout_id");
 
-    QList<const CallbackRegistry*> extra;
-    if (m_options.callbacks)
-        extra.append(m_options.callbacks.get());
-    auto scope = std::make_shared<CallbackScope>(CallbackHook::LM, extra);
+    auto scope =
+        std::make_shared<LmHookScope>(CallbackRegistry::active({m_options.callbacks.get()}));
     if (scope->isActive()) {
         // BaseLM.__call__(prompt=None, messages=..., **kwargs) bound as DSPy binds it.
         Object inputs{{QStringLiteral("prompt"), Value()},
@@ -203,7 +246,8 @@ QFuture<LMResponse> ManagedLM::call(const LMRequest& request)
         if (std::optional<LMResponse> hit = cache->lookup(key)) {
             d->record(request, *hit);
             if (scope->isActive())
-                scope->end(Value(outputsToValue(hit->outputs)));
+                scope->end(Value(outputsToValue(hit->outputs)), {},
+                           lmCallMetadata(d->model, &*hit));
             return QtFuture::makeReadyFuture(std::move(*hit));
         }
     }
@@ -213,7 +257,8 @@ QFuture<LMResponse> ManagedLM::call(const LMRequest& request)
                                                QStringLiteral("ManagedLM has no inner LM."));
         if (scope->isActive())
             scope->end(Value(),
-                       LMError::kindName(error->kind()) + QStringLiteral(": ") + error->message());
+                       LMError::kindName(error->kind()) + QStringLiteral(": ") + error->message(),
+                       lmCallMetadata(d->model, nullptr));
         LMResponse r;
         r.model = d->model;
         r.error = std::move(error);
@@ -226,17 +271,20 @@ QFuture<LMResponse> ManagedLM::call(const LMRequest& request)
     std::shared_ptr<const Shared> shared = d;
     return m_inner->call(wire).then(
         QtFuture::Launch::Sync,
-        [shared, scope, cache, key, request](QFuture<LMResponse> f) -> LMResponse {
+        [shared, scope, cache, key, request,
+         model = d->model](QFuture<LMResponse> f) -> LMResponse {
             try {
                 f.waitForFinished();
             } catch (...) {
                 if (scope->isActive())
-                    scope->end(Value(), exceptionText(std::current_exception()));
+                    scope->end(Value(), exceptionText(std::current_exception()),
+                               lmCallMetadata(model, nullptr));
                 throw;
             }
             if (f.isCanceled() || f.resultCount() == 0) {
                 if (scope->isActive())
-                    scope->end(Value(), QStringLiteral("LMCancelledError: cancelled"));
+                    scope->end(Value(), QStringLiteral("LMCancelledError: cancelled"),
+                               lmCallMetadata(model, nullptr));
                 throw LMError(LMError::Kind::Cancelled,
                               QStringLiteral("The LM call was cancelled."));
             }
@@ -245,15 +293,18 @@ QFuture<LMResponse> ManagedLM::call(const LMRequest& request)
             if (response.error) {
                 // DSPy raises before recording: a failed call leaves no history and no cache.
                 if (scope->isActive())
-                    scope->end(Value(), LMError::kindName(response.error->kind()) +
-                                            QStringLiteral(": ") + response.error->message());
+                    scope->end(Value(),
+                               LMError::kindName(response.error->kind()) + QStringLiteral(": ") +
+                                   response.error->message(),
+                               lmCallMetadata(model, &response));
                 return response;
             }
             if (cache)
                 cache->store(key, response);
             shared->record(request, response);
             if (scope->isActive())
-                scope->end(Value(outputsToValue(response.outputs)));
+                scope->end(Value(outputsToValue(response.outputs)), {},
+                           lmCallMetadata(model, &response));
             return response;
         });
 }
