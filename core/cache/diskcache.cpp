@@ -16,7 +16,9 @@
 #include <QTimer>
 #include <QtDebug>
 
+#include <algorithm>
 #include <atomic>
+#include <cmath>
 
 namespace dspy {
 
@@ -107,6 +109,7 @@ struct DiskCache::Shared
     QHash<QByteArray, QByteArray> inflight; // being written
     bool flushScheduled = false;
     bool warnedWrite = false;
+    std::atomic<qint64> evicted{0};
 
     QThread* writerThread = nullptr;
     QObject* writerContext = nullptr;
@@ -115,7 +118,26 @@ struct DiskCache::Shared
     QSqlDatabase connection();
     bool setup();
     void writeBatch();
+    void enforceSizeLimit(QSqlDatabase& db);
 };
+
+namespace {
+
+qint64 usedBytesOf(QSqlDatabase& db)
+{
+    QSqlQuery q(db);
+    auto pragma = [&q](const QString& name) -> qint64 {
+        return q.exec(QStringLiteral("PRAGMA ") + name) && q.next() ? q.value(0).toLongLong() : -1;
+    };
+    const qint64 pages = pragma(QStringLiteral("page_count"));
+    const qint64 free = pragma(QStringLiteral("freelist_count"));
+    const qint64 pageSize = pragma(QStringLiteral("page_size"));
+    if (pages < 0 || free < 0 || pageSize < 0)
+        return -1;
+    return (pages - free) * pageSize;
+}
+
+} // namespace
 
 QSqlDatabase DiskCache::Shared::connection()
 {
@@ -157,7 +179,10 @@ bool DiskCache::Shared::setup()
                  q.exec(QStringLiteral("PRAGMA journal_mode=WAL")) &&
                  q.exec(QStringLiteral(
                      "CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY NOT NULL, "
-                     "value BLOB NOT NULL, checksum TEXT NOT NULL, created INTEGER NOT NULL)"));
+                     "value BLOB NOT NULL, checksum TEXT NOT NULL, created INTEGER NOT NULL)")) &&
+                 // Eviction takes the oldest first.
+                 q.exec(QStringLiteral(
+                     "CREATE INDEX IF NOT EXISTS entries_created ON entries (created)"));
             if (!ok)
                 error = q.lastError();
         }
@@ -224,6 +249,8 @@ void DiskCache::Shared::writeBatch()
         ok = ok ? db.commit() : (db.rollback(), false);
         if (!ok && !error.isValid())
             error = db.lastError();
+        if (ok)
+            enforceSizeLimit(db);
     }
     QMutexLocker lock(&mutex);
     if (!ok && !warnedWrite) {
@@ -233,6 +260,38 @@ void DiskCache::Shared::writeBatch()
                                     .arg(path, error.text());
     }
     inflight.clear();
+}
+
+void DiskCache::Shared::enforceSizeLimit(QSqlDatabase& db)
+{
+    const qint64 limit = options.sizeLimitBytes;
+    if (limit <= 0)
+        return;
+    qint64 used = usedBytesOf(db);
+    // Each round deletes the share of entries by which the file is over 90 % of the limit; the
+    // freed pages are reused by later writes, so the file stops growing near the limit.
+    for (int round = 0; round < 8 && used > limit; ++round) {
+        QSqlQuery q(db);
+        if (!q.exec(QStringLiteral("SELECT count(*) FROM entries")) || !q.next())
+            return;
+        const qint64 count = q.value(0).toLongLong();
+        if (count == 0)
+            return;
+        const double over = double(used - limit * 9 / 10) / double(used);
+        const qint64 victims =
+            std::clamp<qint64>(qint64(std::ceil(over * double(count))), 1, count);
+        if (!db.transaction())
+            return;
+        q.prepare(QStringLiteral("DELETE FROM entries WHERE key IN (SELECT key FROM entries "
+                                 "ORDER BY created, rowid LIMIT ?)"));
+        q.bindValue(0, victims);
+        if (!q.exec() || !db.commit()) {
+            db.rollback();
+            return;
+        }
+        evicted.fetch_add(q.numRowsAffected());
+        used = usedBytesOf(db);
+    }
 }
 
 DiskCache::DiskCache(const QString& path)
@@ -367,6 +426,19 @@ void DiskCache::flush()
     else
         QMetaObject::invokeMethod(
             d->writerContext, [s] { s->writeBatch(); }, Qt::BlockingQueuedConnection);
+}
+
+qint64 DiskCache::usedBytes()
+{
+    if (!d->enabled)
+        return 0;
+    QSqlDatabase db = d->connection();
+    return std::max<qint64>(usedBytesOf(db), 0);
+}
+
+qint64 DiskCache::evictedCount() const
+{
+    return d->evicted.load();
 }
 
 qint64 DiskCache::count()

@@ -26,6 +26,10 @@ public:
         int flushIntervalMs = 50;
         int batchSize = 256;
         int busyTimeoutMs = 10000; // DSPy's FanoutCache timeout is 10 s
+        // DSPy's disk_size_limit_bytes (DISK_CACHE_LIMIT, 30 GB). When the pages in use pass it,
+        // the writer evicts the least recently stored entries (diskcache's default policy) until
+        // the file is back under 90 % of it. <= 0: no limit.
+        qint64 sizeLimitBytes = 30'000'000'000;
     };
 
     // path empty: defaultPath().
@@ -50,6 +54,10 @@ public:
     void flush();
     // Entries in the file (written ones only).
     qint64 count();
+    // Bytes of the file's pages in use (page_count - freelist_count, times page_size).
+    qint64 usedBytes();
+    // Entries evicted by the size limit since this cache opened.
+    qint64 evictedCount() const;
 
     struct Shared;
 

@@ -99,6 +99,43 @@ private Q_SLOTS:
         QCOMPARE(cache.get("k1").value_or(QByteArray()), QByteArray("v1b"));
     }
 
+    // Past the size limit the writer evicts the oldest entries: the file's pages in use stay
+    // under the limit, the newest entries survive and the oldest are gone.
+    void sizeLimitEvictsTheOldest()
+    {
+        QTemporaryDir dir;
+        DiskCache::Options o;
+        o.sizeLimitBytes = 1'000'000;
+        DiskCache cache(dir.filePath(QStringLiteral("small.sqlite")), o);
+        QVERIFY(cache.isEnabled());
+        const QByteArray value(10'000, 'x');
+        const int n = 300; // 3 MB written in all
+        for (int i = 0; i < n; ++i) {
+            cache.put("key" + QByteArray::number(i), value + QByteArray::number(i));
+            if (i % 20 == 19)
+                cache.flush();
+        }
+        cache.flush();
+        QCOMPARE_LE(cache.usedBytes(), o.sizeLimitBytes);
+        QCOMPARE_GT(cache.evictedCount(), 0);
+        QCOMPARE(cache.count() + cache.evictedCount(), n);
+        QCOMPARE_LT(cache.count(), n / 2);
+        QVERIFY(!cache.get("key0"));
+        QVERIFY(!cache.get("key50"));
+        QCOMPARE(cache.get("key" + QByteArray::number(n - 1)).value_or(QByteArray()),
+                 value + QByteArray::number(n - 1));
+        // Without a limit nothing is evicted.
+        DiskCache::Options unlimited;
+        unlimited.sizeLimitBytes = 0;
+        DiskCache big(dir.filePath(QStringLiteral("big.sqlite")), unlimited);
+        for (int i = 0; i < 150; ++i)
+            big.put("key" + QByteArray::number(i), value);
+        big.flush();
+        QCOMPARE(big.count(), 150);
+        QCOMPARE(big.evictedCount(), 0);
+        QCOMPARE_GT(big.usedBytes(), 1'000'000);
+    }
+
     void persistsAcrossInstancesAndUsesWal()
     {
         QTemporaryDir dir;
