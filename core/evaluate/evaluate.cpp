@@ -48,6 +48,9 @@ QString describeOne(std::exception_ptr e, std::exception_ptr* nested)
         if (auto* n = dynamic_cast<const std::nested_exception*>(&err))
             *nested = n->nested_ptr();
         QString type = demangled(typeid(err).name());
+        // std::throw_with_nested's wrapper: name the type the program threw.
+        if (type.startsWith(u"std::_Nested_exception<") && type.endsWith(u'>'))
+            type = type.mid(23).chopped(1);
         if (type.startsWith(u"dspy::"))
             type = type.mid(6);
         return type + QStringLiteral(": ") + QString::fromUtf8(err.what());
@@ -381,22 +384,38 @@ EvaluationResult Evaluate::run(Module& program, const QList<Example>& devset, co
     return evaluateImpl(state, program, devset, metric, base);
 }
 
-std::shared_ptr<EvaluationRun> Evaluate::start(Module& program, QList<Example> devset,
-                                               Metric metric, RunContext base) const
+std::shared_ptr<EvaluationRun> Evaluate::prepare(Module& program, QList<Example> devset,
+                                                 Metric metric, RunContext base) const
 {
     auto state = std::make_shared<EvaluationRun::State>();
     state->options = m_options;
     std::shared_ptr<EvaluationRun> run(new EvaluationRun(state));
     state->run = run.get();
-    run->m_future =
-        QtConcurrent::run(&driverPool(), [state, &program, devset = std::move(devset),
-                                          metric = std::move(metric), base = std::move(base)]() {
-            EvaluationResult result = evaluateImpl(*state, program, devset, metric, base);
-            if (state->run)
-                Q_EMIT state->run->finished();
-            return result;
-        });
+    run->m_job = [state, &program, devset = std::move(devset), metric = std::move(metric),
+                  base = std::move(base)]() {
+        EvaluationResult result = evaluateImpl(*state, program, devset, metric, base);
+        if (state->run)
+            Q_EMIT state->run->finished();
+        return result;
+    };
     return run;
+}
+
+std::shared_ptr<EvaluationRun> Evaluate::start(Module& program, QList<Example> devset,
+                                               Metric metric, RunContext base) const
+{
+    auto run = prepare(program, std::move(devset), std::move(metric), std::move(base));
+    run->start();
+    return run;
+}
+
+QFuture<EvaluationResult> EvaluationRun::start()
+{
+    if (m_job) {
+        m_future = QtConcurrent::run(&driverPool(), std::move(m_job));
+        m_job = nullptr;
+    }
+    return m_future;
 }
 
 EvaluationRun::EvaluationRun(std::shared_ptr<State> state)
@@ -407,7 +426,8 @@ EvaluationRun::~EvaluationRun()
 {
     // The workers emit through this object: they must be done before it goes.
     m_state->cancel();
-    m_future.waitForFinished();
+    if (m_future.isValid())
+        m_future.waitForFinished();
 }
 
 EvaluationResult EvaluationRun::result() const

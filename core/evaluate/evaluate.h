@@ -116,8 +116,11 @@ public:
     EvaluationResult run(Module& program, const QList<Example>& devset, const Metric& metric,
                          const RunContext& base = {}) const;
 
-    // Starts the run on a thread of its own and returns at once. The program must outlive the
-    // run (the future finishing); the metric and devset are copied.
+    // A run not started yet: connect to its signals, then call EvaluationRun::start(). The
+    // program must outlive the run (the future finishing); the metric and devset are copied.
+    std::shared_ptr<EvaluationRun> prepare(Module& program, QList<Example> devset, Metric metric,
+                                           RunContext base = {}) const;
+    // prepare() and start() in one, for callers that only poll progress() and the future.
     std::shared_ptr<EvaluationRun> start(Module& program, QList<Example> devset, Metric metric,
                                          RunContext base = {}) const;
 
@@ -132,6 +135,9 @@ class EvaluationRun : public QObject
 public:
     ~EvaluationRun() override;
 
+    // Runs the evaluation on a thread of its own; returns at once. Later calls do nothing.
+    QFuture<EvaluationResult> start();
+    // Valid once started.
     QFuture<EvaluationResult> future() const { return m_future; }
     // Waits for the run (blocks the calling thread).
     EvaluationResult result() const;
@@ -152,6 +158,7 @@ private:
     friend class Evaluate;
     explicit EvaluationRun(std::shared_ptr<State> state);
     std::shared_ptr<State> m_state;
+    std::function<EvaluationResult()> m_job; // until started
     QFuture<EvaluationResult> m_future;
 };
 
