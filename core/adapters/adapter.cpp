@@ -192,6 +192,8 @@ QList<Completion> Adapter::runAttempt(LM& lm, const Object& lmKwargs, const Sign
     LMRequest request;
     request.model = lm.model();
     request.parentCallId = ctx.parentCallId;
+    // Cancelling the run (Evaluate's max_errors, cancel(), Ctrl-C) aborts this call in flight.
+    request.cancel = ctx.cancellation;
     if (observers.isEmpty()) {
         request.messages = format(signature, demos, inputs);
     } else {
