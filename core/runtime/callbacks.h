@@ -37,6 +37,10 @@ struct CallEnd
     QString callId;
     Value outputs; // null when the call failed
     QString error; // empty on success
+    // Added by Brief M (non-breaking): what the end hook knows beyond the outputs. LM calls fill
+    // model, usage {prompt_tokens, completion_tokens}, cost (absent when unknown) and cache_hit,
+    // for the trace store; empty for other hooks.
+    Object metadata{};
 };
 
 class Callback
