@@ -55,17 +55,8 @@ Value toolCall(const QString& id, const QString& name, const Value& input)
          Object{{QStringLiteral("name"), name}, {QStringLiteral("arguments"), input.toJson()}}}};
 }
 
-LMResponse errorResponse(std::shared_ptr<LMError> e, const QString& model)
-{
-    LMResponse r;
-    r.model = model;
-    r.requestId = e->requestId;
-    r.error = std::move(e);
-    return r;
-}
-
 // Rebuilds the Messages response from message_start / content_block_* / message_delta events.
-class AnthropicStream
+class AnthropicStream final : public ChatStream
 {
 public:
     explicit AnthropicStream(std::function<void(const LMStreamChunk&)> cb)
@@ -73,9 +64,9 @@ public:
         , m_callback(std::move(cb))
     {}
 
-    void feed(QByteArrayView bytes) { m_parser.feed(bytes); }
+    void feed(QByteArrayView bytes) override { m_parser.feed(bytes); }
 
-    LMResponse finish(const HttpLMOptions& o, QString* error)
+    LMResponse finish(const HttpLMOptions& o, QString* error) override
     {
         m_parser.finish();
         if (!m_error.isEmpty()) {
@@ -297,10 +288,6 @@ LMResponse AnthropicLM::parseResponse(const Value& body, const HttpLMOptions& op
 
 QFuture<LMResponse> AnthropicLM::call(const LMRequest& request)
 {
-    auto promise = std::make_shared<QPromise<LMResponse>>();
-    promise->start();
-    QFuture<LMResponse> future = promise->future();
-
     const Value& n =
         request.kwargs.contains(u"n") ? request.kwargs.value(u"n") : m_opts->kwargs.value(u"n");
     if (n.isNumber() && n.toInt() > 1) {
@@ -312,9 +299,7 @@ QFuture<LMResponse> AnthropicLM::call(const LMRequest& request)
                 .arg(n.toInt()));
         e->model = m_opts->model;
         e->provider = m_opts->provider;
-        promise->addResult(errorResponse(std::move(e), m_opts->model));
-        promise->finish();
-        return future;
+        return QtFuture::makeReadyFuture(errorResponse(std::move(e), m_opts->model));
     }
 
     const bool stream = bool(request.onChunk);
@@ -322,41 +307,9 @@ QFuture<LMResponse> AnthropicLM::call(const LMRequest& request)
     http.url = m_url;
     http.headers = m_headers;
     http.body = requestBody(request, stream);
-    http.timeoutMs = m_opts->timeoutMs;
-    http.endpointKey = m_opts->endpointKey;
-    http.cancel = request.cancel;
-    http.cancelWith = QFuture<void>(future);
-    std::shared_ptr<AnthropicStream> acc;
-    if (stream) {
-        acc = std::make_shared<AnthropicStream>(request.onChunk);
-        http.onChunk = [acc](QByteArrayView bytes) { acc->feed(bytes); };
-    }
-    HttpPool& pool = m_opts->pool ? *m_opts->pool : HttpPool::shared();
-    pool.send(std::move(http), m_opts->retry)
-        .then(lmParsePool(), [promise, acc, opts = m_opts](const HttpResponse& http) {
-            LMResponse r;
-            if (!http.ok() || http.transportError || http.timedOut || http.cancelled) {
-                r = errorResponse(httpLMError(http, *opts), opts->model);
-            } else if (acc) {
-                QString error;
-                r = acc->finish(*opts, &error);
-                if (!error.isEmpty())
-                    r = errorResponse(malformedResponseError(error, http, *opts), opts->model);
-            } else {
-                QString error;
-                auto v = Value::fromJson(QString::fromUtf8(http.body), &error);
-                if (!v || !v->isObject() || !v->toObject().value(u"content").isArray())
-                    r = errorResponse(
-                        malformedResponseError(v ? QStringLiteral("no content in the body") : error,
-                                               http, *opts),
-                        opts->model);
-                else
-                    r = parseResponse(*v, *opts);
-            }
-            promise->addResult(std::move(r));
-            promise->finish();
-        });
-    return future;
+    return sendChat(std::move(http), request, m_opts,
+                    stream ? std::make_shared<AnthropicStream>(request.onChunk) : nullptr,
+                    ChatReplyFormat{QStringLiteral("content"), &AnthropicLM::parseResponse});
 }
 
 } // namespace dspy

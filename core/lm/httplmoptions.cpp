@@ -153,4 +153,59 @@ QThreadPool* lmParsePool()
     return pool;
 }
 
+LMResponse errorResponse(std::shared_ptr<LMError> e, const QString& model)
+{
+    LMResponse r;
+    r.model = model;
+    r.requestId = e->requestId;
+    r.error = std::move(e);
+    return r;
+}
+
+ChatStream::~ChatStream() = default;
+
+QFuture<LMResponse> sendChat(HttpRequest http, const LMRequest& request,
+                             std::shared_ptr<const HttpLMOptions> options,
+                             std::shared_ptr<ChatStream> stream, ChatReplyFormat format)
+{
+    auto promise = std::make_shared<QPromise<LMResponse>>();
+    promise->start();
+    QFuture<LMResponse> future = promise->future();
+    http.timeoutMs = options->timeoutMs;
+    http.endpointKey = options->endpointKey;
+    http.cancel = request.cancel;
+    http.cancelWith = QFuture<void>(future);
+    if (stream)
+        http.onChunk = [stream](QByteArrayView bytes) { stream->feed(bytes); };
+    HttpPool& pool = options->pool ? *options->pool : HttpPool::shared();
+    pool.send(std::move(http), options->retry)
+        .then(QtFuture::Launch::Sync, [promise, stream, opts = std::move(options),
+                                       format](const HttpResponse& http) {
+            LMResponse r;
+            if (!http.ok() || http.transportError || http.timedOut || http.cancelled) {
+                r = errorResponse(httpLMError(http, *opts), opts->model);
+            } else if (stream) {
+                QString error;
+                r = stream->finish(*opts, &error);
+                if (!error.isEmpty())
+                    r = errorResponse(malformedResponseError(error, http, *opts), opts->model);
+            } else {
+                QString error;
+                auto v = Value::fromJson(QString::fromUtf8(http.body), &error);
+                if (!v || !v->isObject() || !v->toObject().value(format.requiredArray).isArray())
+                    r = errorResponse(
+                        malformedResponseError(
+                            v ? QStringLiteral("no %1 in the body").arg(format.requiredArray)
+                              : error,
+                            http, *opts),
+                        opts->model);
+                else
+                    r = format.parse(*v, *opts);
+            }
+            promise->addResult(std::move(r));
+            promise->finish();
+        });
+    return future;
+}
+
 } // namespace dspy

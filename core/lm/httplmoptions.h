@@ -5,6 +5,7 @@
 
 #include "data/value.h"
 #include "lm/httppool.h"
+#include "lm/lm.h"
 #include "lm/lmerror.h"
 
 #include <QFuture>
@@ -48,6 +49,35 @@ std::shared_ptr<LMError> malformedResponseError(const QString& detail, const Htt
                                                 const HttpLMOptions& options);
 
 QString redactSecret(QString text, const QString& secret);
+
+// An LMResponse carrying an error (and the error's request id).
+LMResponse errorResponse(std::shared_ptr<LMError> e, const QString& model);
+
+// Rebuilds a streamed reply (SSE events) into the response the non-streamed call would return.
+class ChatStream
+{
+public:
+    virtual ~ChatStream();
+    virtual void feed(QByteArrayView bytes) = 0;
+    // The response, or an error text when the stream was cut short or reported an error.
+    virtual LMResponse finish(const HttpLMOptions& options, QString* error) = 0;
+};
+
+// How a client reads a whole (non-streamed) reply body.
+struct ChatReplyFormat
+{
+    QString requiredArray; // the reply is malformed without this top-level array ("choices")
+    LMResponse (*parse)(const Value& body, const HttpLMOptions& options) = nullptr;
+};
+
+// What the HTTP clients' call() share: sends `http` (url, headers, body set by the client)
+// through the pool with the request's cancellation, streams into `stream` when given, and turns
+// the exchange into an LMResponse: failures mapped to DSPy's taxonomy, the body parsed with
+// `format`. The reply is parsed on the network thread that finished it: it parses in a few
+// microseconds, while a hop to a parse pool costs a thread wake-up per call.
+QFuture<LMResponse> sendChat(HttpRequest http, const LMRequest& request,
+                             std::shared_ptr<const HttpLMOptions> options,
+                             std::shared_ptr<ChatStream> stream, ChatReplyFormat format);
 
 // Where responses are parsed: off the network threads (they only move bytes), and apart from
 // the global pool, whose workers may all be blocked waiting on LM futures.

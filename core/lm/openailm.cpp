@@ -39,7 +39,7 @@ Value toolCallsOrNull(const Value& v)
 }
 
 // Rebuilds the non-streamed response from chat.completion.chunk events.
-class StreamAccumulator
+class StreamAccumulator final : public ChatStream
 {
 public:
     explicit StreamAccumulator(std::function<void(const LMStreamChunk&)> cb)
@@ -47,10 +47,10 @@ public:
         , m_callback(std::move(cb))
     {}
 
-    void feed(QByteArrayView bytes) { m_parser.feed(bytes); }
+    void feed(QByteArrayView bytes) override { m_parser.feed(bytes); }
 
     // The response, or an error text when the stream was cut short or reported an error.
-    LMResponse finish(const HttpLMOptions& o, QString* error)
+    LMResponse finish(const HttpLMOptions& o, QString* error) override
     {
         m_parser.finish();
         if (!m_error.isEmpty()) {
@@ -178,15 +178,6 @@ QUrl endpoint(const QString& apiBase, QLatin1String path)
     return QUrl(base + path);
 }
 
-LMResponse errorResponse(std::shared_ptr<LMError> e, const QString& model)
-{
-    LMResponse r;
-    r.model = model;
-    r.requestId = e->requestId;
-    r.error = std::move(e);
-    return r;
-}
-
 } // namespace
 
 OpenAICompatibleLM::OpenAICompatibleLM(Options options)
@@ -295,53 +286,14 @@ LMResponse OpenAICompatibleLM::parseResponse(const Value& body, const HttpLMOpti
 
 QFuture<LMResponse> OpenAICompatibleLM::call(const LMRequest& request)
 {
-    auto promise = std::make_shared<QPromise<LMResponse>>();
-    promise->start();
-    QFuture<LMResponse> future = promise->future();
-
     const bool stream = bool(request.onChunk);
     HttpRequest http;
     http.url = m_chatUrl;
     http.headers = m_headers;
     http.body = requestBody(request, stream);
-    http.timeoutMs = m_opts->timeoutMs;
-    http.endpointKey = m_opts->endpointKey;
-    http.cancel = request.cancel;
-    http.cancelWith = QFuture<void>(future);
-    std::shared_ptr<StreamAccumulator> acc;
-    if (stream) {
-        acc = std::make_shared<StreamAccumulator>(request.onChunk);
-        http.onChunk = [acc](QByteArrayView bytes) { acc->feed(bytes); };
-    }
-    HttpPool& pool = m_opts->pool ? *m_opts->pool : HttpPool::shared();
-    // Parsed on the network thread that finished the request: a chat reply parses in a few
-    // microseconds, while handing it to a parse pool cost a thread wake-up per call (perf: the
-    // largest single item the LM adds to QNAM's own cost).
-    pool.send(std::move(http), m_opts->retry)
-        .then(QtFuture::Launch::Sync, [promise, acc, opts = m_opts](const HttpResponse& http) {
-            LMResponse r;
-            if (!http.ok() || http.transportError || http.timedOut || http.cancelled) {
-                r = errorResponse(httpLMError(http, *opts), opts->model);
-            } else if (acc) {
-                QString error;
-                r = acc->finish(*opts, &error);
-                if (!error.isEmpty())
-                    r = errorResponse(malformedResponseError(error, http, *opts), opts->model);
-            } else {
-                QString error;
-                auto v = Value::fromJson(QString::fromUtf8(http.body), &error);
-                if (!v || !v->isObject() || !v->toObject().value(u"choices").isArray())
-                    r = errorResponse(
-                        malformedResponseError(v ? QStringLiteral("no choices in the body") : error,
-                                               http, *opts),
-                        opts->model);
-                else
-                    r = parseResponse(*v, *opts);
-            }
-            promise->addResult(std::move(r));
-            promise->finish();
-        });
-    return future;
+    return sendChat(std::move(http), request, m_opts,
+                    stream ? std::make_shared<StreamAccumulator>(request.onChunk) : nullptr,
+                    ChatReplyFormat{QStringLiteral("choices"), &OpenAICompatibleLM::parseResponse});
 }
 
 QFuture<Embeddings> OpenAICompatibleLM::embed(const QStringList& inputs, const Object& kwargs)
