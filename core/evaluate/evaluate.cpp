@@ -428,6 +428,7 @@ EvaluationRun::~EvaluationRun()
     m_state->cancel();
     if (m_future.isValid())
         m_future.waitForFinished();
+    m_state->run = nullptr;
 }
 
 EvaluationResult EvaluationRun::result() const
