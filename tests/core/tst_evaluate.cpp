@@ -403,6 +403,7 @@ private Q_SLOTS:
         // Pending examples never reached the LM; the in-flight ones were aborted.
         QCOMPARE(gate->calls.load(), 4);
         QCOMPARE(gate->aborted.load(), 4);
+        QCOMPARE(run->progress().done, qsizetype(0)); // cancelled examples are not "done"
         QCOMPARE(r.results.size(), n);
         for (int i = 0; i < n; ++i)
             QCOMPARE(r.results[i].index, qsizetype(i));
@@ -424,6 +425,21 @@ private Q_SLOTS:
         QCOMPARE(r.cancelled, qsizetype(3));
         QCOMPARE(r.notStarted, qsizetype(27));
         QCOMPARE(gate->calls.load(), 3);
+    }
+
+    void emptyDevset()
+    {
+        Flaky program([](int) { return false; });
+        QList<EvaluationProgress> events;
+        EvaluateOptions options;
+        options.onProgress = [&](const EvaluationProgress& p) { events.append(p); };
+        const EvaluationResult r = Evaluate(options).run(program, {}, exactMatch());
+        QCOMPARE(r.score, 0.0); // DSPy divides by zero here
+        QCOMPARE(r.results.size(), 0);
+        QVERIFY(!r.aborted);
+        QCOMPARE(events.size(), 1);
+        QVERIFY(events[0].finished);
+        QCOMPARE(events[0].total, qsizetype(0));
     }
 
     void progressEventsMonotoneAndFinal()

@@ -251,6 +251,24 @@ private Q_SLOTS:
         QCOMPARE(maxEngines.load(), 2);
     }
 
+    void compiledOncePerThread()
+    {
+        // The engine and its globals persist between calls on a thread; another thread starts
+        // with its own.
+        const Metric counter = load(
+            QStringLiteral("var calls = 0;\nfunction metric() { calls += 1; return calls; }\n"));
+        RunContext ctx;
+        QCOMPARE(counter(Example(), Prediction(), nullptr, ctx), Value(1));
+        QCOMPARE(counter(Example(), Prediction(), nullptr, ctx), Value(2));
+        QThreadPool pool;
+        const Value other = QtConcurrent::run(&pool, [&] {
+                                RunContext c;
+                                return counter(Example(), Prediction(), nullptr, c);
+                            }).result();
+        QCOMPARE(other, Value(1));
+        QCOMPARE(counter(Example(), Prediction(), nullptr, ctx), Value(3));
+    }
+
     void enginesOfDeadMetricsAreDropped()
     {
         {
