@@ -57,6 +57,15 @@ private Q_SLOTS:
         QTest::newRow("whitespace kinds") << QStringLiteral("a\tb\nc\x1f"
                                                             "d")
                                           << "b c d";
+        // NFD splits "à" into "a" + U+0300, a non-word character: DSPy then drops the "a".
+        QTest::newRow("combining mark after a")
+            << QString::fromUtf8("à la carte")
+            << QString(QChar(0x0300)) + QStringLiteral(" la carte");
+        QTest::newRow("underscore is punctuation") << "The_a a1 a_b"
+                                                   << "thea a1 ab";
+        QTest::newRow("dotted capital I")
+            << QString::fromUtf8("İstanbul a")
+            << QStringLiteral("i") + QChar(0x0307) + QStringLiteral("stanbul");
         QTest::newRow("empty") << ""
                                << "";
         QTest::newRow("only articles") << "the a an"
