@@ -167,7 +167,16 @@ private Q_SLOTS:
         store.reset();
         auto again = openStore(dir.filePath(QStringLiteral("t.dspydb")));
         QCOMPARE(again->span(QStringLiteral("a1")).value().value(), full);
-        QCOMPARE(again->counts(run.id).value().spans, 2);
+        const SpanCounts c = again->counts(run.id).value();
+        QCOMPARE(c.spans, 2);
+        QCOMPARE(c.lmCalls, 1);
+        QCOMPARE(c.errors, 1);
+        QCOMPARE(c.cacheHits, 1);
+        QCOMPARE(c.promptTokens, 120);
+        QCOMPARE(c.completionTokens, 7);
+        QCOMPARE(c.cost, 0.000123);
+        QCOMPARE(c.examples, 1);
+        QCOMPARE(again->counts(QStringLiteral("no-such-run")).value().spans, 0);
     }
 
     void keysetPagingHasNoGapsOrDuplicates()
