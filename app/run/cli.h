@@ -4,6 +4,8 @@
 // demos and inputs from the command line.
 
 #include "adapters/adapter.h"
+#include "lm/lmconfig.h"
+#include "lm/lmerror.h"
 #include "signature/signature.h"
 
 #include <QHash>
@@ -56,7 +58,25 @@ QList<Example> demosFrom(const QString& command, const Options& opts);
 // --inputs FILE.json, then each --input FIELD=VALUE (literal for str fields, JSON otherwise).
 Object inputsFrom(const QString& command, const Options& opts, const Signature& sig);
 
+// The LM options predict and evaluate share: --model --api-base --api-key-env --temperature
+// --max-tokens --timeout --num-retries --no-cache.
+QList<OptionSpec> lmOptionSpecs();
+// An LMConfig from those options; the API key (read from --api-key-env or the provider's
+// variable) goes to *secret so that output can be redacted. Without --model: defaultModel, or a
+// usage error when that is empty.
+LMConfig lmConfigFrom(const QString& command, const Options& opts, QString* secret,
+                      const QString& defaultModel = {});
+// "LMAuthError (401): <message on one line>"
+QString lmErrorLine(const LMError& e);
+QString oneLine(QString text);
+QString redactAll(QString text, const QString& secret);
+// --name as a number >= 0 (> 0 unless zeroOk), or as an integer >= min; usage errors otherwise.
+double positiveNumber(const QString& command, const Options& opts, const QString& name,
+                      bool zeroOk);
+int wholeNumber(const QString& command, const Options& opts, const QString& name, int min);
+
 int predictCommand(const QStringList& args, QTextStream& out, QTextStream& err);
 int inspectCommand(const QStringList& args, QTextStream& out, QTextStream& err);
+int evaluateCommand(const QStringList& args, QTextStream& out, QTextStream& err);
 
 } // namespace dspy::run

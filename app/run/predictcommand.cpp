@@ -55,28 +55,6 @@ const char* const kPredictHelp =
     "(unreachable server, 401, rate limit, timeout, ...) after its retries; the error is one\n"
     "line on stderr: \"error: LMAuthError (401): <provider message>\".\n";
 
-QString oneLine(QString text)
-{
-    text.replace(QLatin1String("\r\n"), QLatin1String(" "));
-    text.replace(QLatin1Char('\n'), QLatin1Char(' '));
-    text.replace(QLatin1Char('\r'), QLatin1Char(' '));
-    return text.trimmed();
-}
-
-QString redactAll(QString text, const QString& secret)
-{
-    return secret.isEmpty() ? text : redactSecret(std::move(text), secret);
-}
-
-QString lmErrorLine(const LMError& e)
-{
-    QString line = LMError::kindName(e.kind());
-    // A 2xx status on a response that could not be read says nothing useful.
-    if (e.status() >= 400)
-        line += QStringLiteral(" (%1)").arg(e.status());
-    return line + QStringLiteral(": ") + oneLine(e.message());
-}
-
 void printMessages(QTextStream& err, const QList<ChatMessage>& messages)
 {
     for (const ChatMessage& m : messages)
@@ -110,92 +88,20 @@ void printTrace(QTextStream& err, const QList<HistoryEntry>& calls, const Trace&
     err << "=== end of trace ===\n";
 }
 
-double positiveNumber(const QString& cmd, const Options& opts, const QString& name, bool zeroOk)
-{
-    bool ok = false;
-    const double v = opts.value(name).toDouble(&ok);
-    if (!ok || v < 0 || (!zeroOk && v == 0) || !std::isfinite(v)) {
-        throw UsageError(
-            QStringLiteral("%1: --%2 must be a %3 number, got '%4'")
-                .arg(cmd, name,
-                     zeroOk ? QStringLiteral("non-negative") : QStringLiteral("positive"),
-                     opts.value(name)));
-    }
-    return v;
-}
-
-int wholeNumber(const QString& cmd, const Options& opts, const QString& name, int min)
-{
-    bool ok = false;
-    const int v = opts.value(name).toInt(&ok);
-    if (!ok || v < min) {
-        throw UsageError(QStringLiteral("%1: --%2 must be an integer >= %3, got '%4'")
-                             .arg(cmd, name)
-                             .arg(min)
-                             .arg(opts.value(name)));
-    }
-    return v;
-}
-
-LMConfig configFrom(const QString& cmd, const Options& opts, QString* secret)
-{
-    if (!opts.has(QStringLiteral("model")))
-        throw UsageError(QStringLiteral("%1: --model is required").arg(cmd));
-    LMConfig config;
-    config.model = opts.value(QStringLiteral("model"));
-    QString why;
-    const std::optional<ProviderInfo> provider = providerInfo(config.model, &why);
-    if (!provider)
-        throw UsageError(QStringLiteral("%1: invalid --model: %2").arg(cmd, why));
-    if (opts.has(QStringLiteral("api-base"))) {
-        config.apiBase = opts.value(QStringLiteral("api-base"));
-        const QUrl url(config.apiBase, QUrl::StrictMode);
-        if (!url.isValid() || (url.scheme() != u"http" && url.scheme() != u"https") ||
-            url.host().isEmpty())
-            throw UsageError(QStringLiteral("%1: --api-base must be an http(s) URL, got '%2'")
-                                 .arg(cmd, config.apiBase));
-    }
-    config.apiKeyEnv = opts.value(QStringLiteral("api-key-env"));
-    const QString keyName = config.apiKeyEnv.isEmpty() ? provider->defaultKeyEnv : config.apiKeyEnv;
-    if (!keyName.isEmpty())
-        *secret = EnvSecretStore().get(keyName).value_or(QString());
-
-    if (opts.has(QStringLiteral("temperature")))
-        config.temperature = positiveNumber(cmd, opts, QStringLiteral("temperature"), true);
-    if (opts.has(QStringLiteral("max-tokens")))
-        config.maxTokens = wholeNumber(cmd, opts, QStringLiteral("max-tokens"), 1);
-    if (opts.has(QStringLiteral("timeout"))) {
-        const double seconds = positiveNumber(cmd, opts, QStringLiteral("timeout"), false);
-        config.timeoutMs = int(std::clamp(seconds * 1000.0, 1.0, 86400000.0));
-    }
-    if (opts.has(QStringLiteral("num-retries")))
-        config.numRetries = wholeNumber(cmd, opts, QStringLiteral("num-retries"), 0);
-    config.cache = !opts.has(QStringLiteral("no-cache"));
-    return config;
-}
-
 } // namespace
 
 int predictCommand(const QStringList& args, QTextStream& out, QTextStream& err)
 {
     const QString cmd = QStringLiteral("predict");
     const Options opts(cmd,
-                       {{QStringLiteral("signature")},
-                        {QStringLiteral("model")},
-                        {QStringLiteral("api-base")},
-                        {QStringLiteral("api-key-env")},
-                        {QStringLiteral("adapter")},
-                        {QStringLiteral("instructions")},
-                        {QStringLiteral("demos")},
-                        {QStringLiteral("inputs")},
-                        {QStringLiteral("input"), true},
-                        {QStringLiteral("temperature")},
-                        {QStringLiteral("max-tokens")},
-                        {QStringLiteral("timeout")},
-                        {QStringLiteral("num-retries")},
-                        {QStringLiteral("no-cache"), false, true},
-                        {QStringLiteral("cot"), false, true},
-                        {QStringLiteral("trace"), false, true}},
+                       lmOptionSpecs() + QList<OptionSpec>{{QStringLiteral("signature")},
+                                                           {QStringLiteral("adapter")},
+                                                           {QStringLiteral("instructions")},
+                                                           {QStringLiteral("demos")},
+                                                           {QStringLiteral("inputs")},
+                                                           {QStringLiteral("input"), true},
+                                                           {QStringLiteral("cot"), false, true},
+                                                           {QStringLiteral("trace"), false, true}},
                        args);
     if (opts.help) {
         out << kPredictHelp;
@@ -206,7 +112,7 @@ int predictCommand(const QStringList& args, QTextStream& out, QTextStream& err)
     const QList<Example> demos = demosFrom(cmd, opts);
     const Object inputs = inputsFrom(cmd, opts, sig);
     QString secret;
-    const LMConfig config = configFrom(cmd, opts, &secret);
+    const LMConfig config = lmConfigFrom(cmd, opts, &secret);
     const bool trace = opts.has(QStringLiteral("trace"));
 
     auto made = makeLM(config);
