@@ -23,13 +23,15 @@ const char* const kTopHelp =
     "  demo     Run ChainOfThought on an arithmetic question with a scripted, offline LM.\n"
     "  predict  Run Predict (or ChainOfThought) against an LM and print the typed outputs.\n"
     "  inspect  Print the last LM calls of dspy-run predict (DSPy's inspect_history).\n"
+    "  evaluate Run DSPy's Evaluate over a dataset or a bundled sample; JSON summary.\n"
     "\n"
     "Options:\n"
     "  -h, --help   Show this help.\n"
     "\n"
     "Run 'dspy-run <command> --help' for the options of a command.\n"
     "Exit codes: 0 success, 1 the command failed (e.g. a completion does not parse),\n"
-    "2 bad usage (unknown option, bad value), 3 the LM call failed (after its retries).\n";
+    "2 bad usage (unknown option, bad value), 3 the LM call failed (after its retries);\n"
+    "evaluate: 3 also when --max-errors stopped the run, 130 when Ctrl-C interrupted it.\n";
 
 const char* const kFormatHelp =
     "Usage: dspy-run format --signature SIG [options]\n"
@@ -208,8 +210,10 @@ int runCommand(const QStringList& args, QTextStream& out, QTextStream& err)
             return predictCommand(rest, out, err);
         if (command == QLatin1String("inspect"))
             return inspectCommand(rest, out, err);
+        if (command == QLatin1String("evaluate"))
+            return evaluateCommand(rest, out, err);
         throw UsageError(QStringLiteral("unknown command '%1' (commands: format, parse, demo, "
-                                        "predict, inspect; see 'dspy-run --help')")
+                                        "predict, inspect, evaluate; see 'dspy-run --help')")
                              .arg(command));
     } catch (const UsageError& e) {
         err << "dspy-run: " << e.message << '\n';
