@@ -106,8 +106,8 @@ struct TraceStoreOptions
 {
     int maxBatchSize = 512;
     int maxWaitMs = 50;
-    int maxPending = 50000;   // queued writes; bounds the store's memory
-    int overflowWaitMs = 200; // then drop and count
+    int maxPending = 10000;   // queued writes; bounds the store's memory
+    int overflowWaitMs = 500; // then drop and count
 };
 
 class TraceStore
