@@ -529,8 +529,10 @@ private Q_SLOTS:
         QCOMPARE(count(s, "completed") + count(s, "errors") + count(s, "cancelled") +
                      count(s, "not_started"),
                  600);
-        // The requests answered are the completed ones (cancelled calls were cut off).
-        QCOMPARE(count(s, "lm_calls"), count(s, "completed"));
+        // Every completed example made its LM call; beyond those, only calls that were answered
+        // just as the run was cancelled (their example then counts as cancelled).
+        QVERIFY(count(s, "lm_calls") >= count(s, "completed"));
+        QVERIFY(count(s, "lm_calls") <= count(s, "completed") + count(s, "cancelled"));
         // --out still written, one row per example.
         const QStringList lines =
             QString::fromUtf8(fileBytes(out)).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
