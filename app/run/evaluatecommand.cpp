@@ -239,7 +239,8 @@ private:
 // program call, and its inputs say which example. This maps that root to the example's index
 // for the recorder before the recorder sees the call. The roots stay registered for the whole
 // run (a few bytes an example) so that an LM-judged metric, called under the same root after the
-// program, is filed under the example too.
+// program, is filed under the example too. Examples with identical inputs are told apart only by
+// the order their calls start in, which is as good as anyone can tell them apart.
 class ExampleIndexer final : public Callback
 {
 public:

@@ -98,13 +98,16 @@ private:
 
     // What an in-process Evaluate scores for Predict(sample signature) on the simulator that
     // dspy-run uses by default (lmsim/sim), over the first `limit` examples.
-    static double inProcessScore(const QString& sample, qsizetype limit)
+    static double inProcessScore(const QString& sample, qsizetype limit,
+                                 const QString& metricName = QStringLiteral("exact_match"))
     {
         QList<Example> devset = *samples::load(sample);
+        if (sample == u"rag_qa")
+            devset = *samples::withGoldContext(devset);
         devset.resize(limit);
         Predict program(*samples::signature(sample));
         const std::optional<Metric> metric =
-            builtinMetric(QStringLiteral("exact_match"), samples::info(sample)->metricField);
+            builtinMetric(metricName, samples::info(sample)->metricField);
         RunContext ctx(std::make_shared<SimulatedLM>(QStringLiteral("sim")));
         return Evaluate().run(program, devset, *metric, ctx).score;
     }
@@ -198,6 +201,33 @@ private Q_SLOTS:
         QCOMPARE(jsonLines.size(), 100);
         for (qsizetype i = 0; i < rows.size(); ++i)
             QCOMPARE(*Value::fromJson(jsonLines.at(i)), rows.at(i));
+    }
+
+    void everySampleRunsWithItsMetric_data()
+    {
+        QTest::addColumn<QString>("sample");
+        QTest::addColumn<QString>("metric");
+        QTest::addColumn<QString>("metricName");
+        QTest::newRow("arithmetic") << QStringLiteral("arithmetic") << QStringLiteral("exact_match")
+                                    << QStringLiteral("answer_exact_match");
+        QTest::newRow("tickets") << QStringLiteral("tickets") << QStringLiteral("exact_match")
+                                 << QStringLiteral("answer_exact_match");
+        QTest::newRow("rag_qa") << QStringLiteral("rag_qa") << QStringLiteral("f1")
+                                << QStringLiteral("f1");
+    }
+    void everySampleRunsWithItsMetric()
+    {
+        QFETCH(QString, sample);
+        QFETCH(QString, metric);
+        QFETCH(QString, metricName);
+        const Run r = run({QStringLiteral("--sample"), sample, QStringLiteral("--limit"),
+                           QStringLiteral("40"), QStringLiteral("--quiet")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QCOMPARE(r.summary.value(u"metric").toString(), metricName);
+        QCOMPARE(count(r.summary, "completed"), 40);
+        // tickets compares the label field, rag_qa answers from its gold passages (context).
+        QCOMPARE(r.summary.value(u"score").toDouble(), inProcessScore(sample, 40, metric));
+        QVERIFY(r.summary.value(u"score").toDouble() > 0);
     }
 
     void dataFilesWithInputKeys_data()
