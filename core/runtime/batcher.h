@@ -89,8 +89,9 @@ public:
     qint64 droppedCount() const;
     qint64 batchCount() const;
 
-private:
     struct Private;
+
+private:
     std::unique_ptr<Private> d;
 };
 
