@@ -127,11 +127,7 @@ struct EvaluationRun::State
         const double seconds = double(nowMs) / 1000.0;
         if (seconds > 0) {
             p.examplesPerSecond = double(p.done) / seconds;
-            qint64 calls = 0;
-            if (usage) {
-                for (const UsageTracker::Entry& e : usage->perModel())
-                    calls += e.calls;
-            }
+            const qint64 calls = usage ? usage->total().calls : 0;
             p.callsPerSecond = double(calls) / seconds;
         }
         return p;

@@ -116,6 +116,19 @@ QHash<QString, UsageTracker::Entry> UsageTracker::perModel() const
     return m_entries;
 }
 
+UsageTracker::Entry UsageTracker::total() const
+{
+    QMutexLocker lock(&m_mutex);
+    Entry sum;
+    for (const Entry& e : m_entries) {
+        sum.usage += e.usage;
+        sum.cost += e.cost;
+        sum.calls += e.calls;
+        sum.pricedCalls += e.pricedCalls;
+    }
+    return sum;
+}
+
 QHash<QString, LMUsage> UsageTracker::usageByModel() const
 {
     QMutexLocker lock(&m_mutex);

@@ -62,6 +62,10 @@ public:
 
     void add(const QString& model, const LMUsage& usage, std::optional<double> cost);
     QHash<QString, Entry> perModel() const;
+    // Added by Brief L: every model summed, computed under the lock. For readers polling while
+    // calls are added (Evaluate's progress): a perModel() copy detached outside the lock races
+    // with add() through QHash's relaxed reference count (ThreadSanitizer reports it).
+    Entry total() const;
     QHash<QString, LMUsage> usageByModel() const; // DSPy's get_lm_usage()
     double totalCost() const;
     void reset();

@@ -230,8 +230,12 @@ private Q_SLOTS:
         }
         EvaluateOptions options;
         options.numThreads = 16;
+        EvaluationProgress last; // written under the run's publish lock, read after it returns
+        options.onProgress = [&](const EvaluationProgress& p) { last = p; };
         const EvaluationResult r =
             Evaluate(options).run(program, devset, exactMatch(), RunContext(lm));
+        QVERIFY(last.finished);
+        QVERIFY(last.callsPerSecond > 0); // the simulator reports usage for every call
         QCOMPARE(r.completed, qsizetype(120));
         for (int i = 0; i < 120; ++i) {
             QCOMPARE(r.results[i].prediction.get(u"answer"), Value(i + (i % 5) * 3));
