@@ -3,6 +3,7 @@
 #include "cache/cachekey.h"
 
 #include <QDateTime>
+#include <QRandomGenerator>
 #include <QUuid>
 
 #include <chrono>
@@ -23,6 +24,22 @@ Object withoutSecrets(const Object& kwargs)
         out.insert(key, value);
     }
     return out;
+}
+
+// str(uuid.uuid4()) for a history entry. QUuid::createUuid() reads the system generator, one
+// getrandom() syscall per call; a per-thread generator seeded from it once gives the same
+// version-4 layout without a syscall on the hot path (history ids need not be cryptographic).
+QString historyUuid()
+{
+    thread_local QRandomGenerator64 generator(QRandomGenerator::system()->generate64());
+    quint64 hi = generator.generate64();
+    quint64 lo = generator.generate64();
+    hi = (hi & ~0xF000ull) | 0x4000ull;                        // version 4
+    lo = (lo & 0x3FFFFFFFFFFFFFFFull) | 0x8000000000000000ull; // RFC 4122 variant
+    const QUuid uuid(uint(hi >> 32), ushort(hi >> 16), ushort(hi), uchar(lo >> 56), uchar(lo >> 48),
+                     uchar(lo >> 40), uchar(lo >> 32), uchar(lo >> 24), uchar(lo >> 16),
+                     uchar(lo >> 8), uchar(lo));
+    return uuid.toString(QUuid::WithoutBraces);
 }
 
 // isoTimestampNow()'s text (local time, microseconds when non-zero), without its per-call local
@@ -151,7 +168,7 @@ struct ManagedLM::Shared
         entry.usage = response.usage;
         entry.cost = response.cost;
         entry.timestamp = historyTimestampNow();
-        entry.uuid = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        entry.uuid = historyUuid();
         entry.model = model;
         entry.responseModel = response.model;
         entry.modelType = options.modelType;

@@ -6,6 +6,7 @@
 #include <QRegularExpression>
 #include <QTest>
 #include <QThreadPool>
+#include <QUuid>
 #include <QtConcurrent>
 
 using namespace dspy;
@@ -234,6 +235,13 @@ private Q_SLOTS:
         QCOMPARE(*miss.cost, 0.002); // 1000 × $1/M + 500 × $2/M
         QVERIFY(miss.prompt.isNull());
         QCOMPARE(miss.uuid.size(), 36);
+        // A version-4, RFC 4122 uuid as str(uuid.uuid4()) prints it, different per entry.
+        const QUuid parsed = QUuid::fromString(miss.uuid);
+        QVERIFY(!parsed.isNull());
+        QCOMPARE(parsed.version(), QUuid::Random);
+        QCOMPARE(parsed.variant(), QUuid::DCE);
+        QCOMPARE(miss.uuid, miss.uuid.toLower());
+        QVERIFY(h.at(0).uuid != miss.uuid);
         QVERIFY(!miss.timestamp.isEmpty());
         const HistoryEntry& hit = h.last();
         QVERIFY(hit.cacheHit);
