@@ -499,7 +499,7 @@ Expected<QList<Example>, DatasetError> sampleExamples(const QList<Example>& exam
 QList<Example> Dataset::shuffleAndSample(QStringView split, QList<Object> rows,
                                          std::optional<qsizetype> size, int seed) const
 {
-    PyRandom rng(quint64(std::abs(qint64(seed))));
+    PyRandom rng{quint64(std::abs(qint64(seed)))};
     if (doShuffle)
         rng.shuffle(rows);
     // Python's data[:size]: a negative size counts from the end.
