@@ -384,6 +384,23 @@ void LmSimServer::answer(QTcpSocket* socket, const HttpRequest& request, const Q
         embeddings(socket, request, fault);
 }
 
+void LmSimServer::writeReply(QTcpSocket* socket, const QByteArray& body, bool truncate,
+                             bool keepAlive, const std::pair<QByteArray, QByteArray>& idHeader)
+{
+    if (truncate) {
+        // Promise the whole body, deliver half, hang up.
+        const QByteArray head =
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
+            QByteArray::number(body.size()) + "\r\n\r\n";
+        socket->write(head + body.left(body.size() / 2));
+        socket->disconnectFromHost();
+        finishRequest(socket, false);
+        return;
+    }
+    writeResponse(socket, 200, body, {idHeader});
+    finishRequest(socket, keepAlive);
+}
+
 void LmSimServer::writeResponse(QTcpSocket* socket, int status, const QByteArray& body,
                                 const QList<std::pair<QByteArray, QByteArray>>& extraHeaders,
                                 const QByteArray& contentType)
@@ -498,19 +515,8 @@ void LmSimServer::chatCompletions(QTcpSocket* socket, const HttpRequest& request
             Object{{"id", id},         {"object", "chat.completion"},        {"created", created},
                    {"model", r.model}, {"system_fingerprint", "dspy-lmsim"}, {"choices", choices},
                    {"usage", usage}};
-        QByteArray bytes = json(out);
-        if (fault == Fault::Truncate) {
-            // Promise the whole body, deliver half, hang up.
-            QByteArray head =
-                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
-                QByteArray::number(bytes.size()) + "\r\n\r\n";
-            socket->write(head + bytes.left(bytes.size() / 2));
-            socket->disconnectFromHost();
-            finishRequest(socket, false);
-            return;
-        }
-        writeResponse(socket, 200, bytes, {{"x-request-id", id.toLatin1()}});
-        finishRequest(socket, request.keepAlive);
+        writeReply(socket, json(out), fault == Fault::Truncate, request.keepAlive,
+                   {"x-request-id", id.toLatin1()});
         return;
     }
 
@@ -613,18 +619,8 @@ void LmSimServer::messages(QTcpSocket* socket, const HttpRequest& request, Fault
                                  {"stop_reason", "end_turn"},
                                  {"stop_sequence", nullptr},
                                  {"usage", usage}};
-        QByteArray bytes = json(out);
-        if (fault == Fault::Truncate) {
-            QByteArray head =
-                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
-                QByteArray::number(bytes.size()) + "\r\n\r\n";
-            socket->write(head + bytes.left(bytes.size() / 2));
-            socket->disconnectFromHost();
-            finishRequest(socket, false);
-            return;
-        }
-        writeResponse(socket, 200, bytes, {{"request-id", id.toLatin1()}});
-        finishRequest(socket, request.keepAlive);
+        writeReply(socket, json(out), fault == Fault::Truncate, request.keepAlive,
+                   {"request-id", id.toLatin1()});
         return;
     }
 

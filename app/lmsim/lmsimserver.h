@@ -73,6 +73,10 @@ private:
                        const QList<std::pair<QByteArray, QByteArray>>& extraHeaders = {},
                        const QByteArray& contentType = "application/json");
     void writeStream(QTcpSocket* socket, const QList<QByteArray>& events, bool truncate);
+    // A 200 JSON reply that ends the request; with the truncate fault the headers promise the
+    // whole body, half of it is sent and the connection is closed.
+    void writeReply(QTcpSocket* socket, const QByteArray& body, bool truncate, bool keepAlive,
+                    const std::pair<QByteArray, QByteArray>& idHeader);
     void writeError(QTcpSocket* socket, int status, const QByteArray& endpoint,
                     const QString& message, const QByteArray& type, bool keepAlive);
 
