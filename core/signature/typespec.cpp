@@ -337,6 +337,31 @@ TypeSpec TypeSpec::withoutNone() const
     return *this;
 }
 
+namespace {
+
+// The name Python prints for a type without arguments, in displayName() and annotation() alike.
+QString scalarName(TypeSpec::Kind kind)
+{
+    switch (kind) {
+    case TypeSpec::Kind::Str:
+        return u"str"_qs;
+    case TypeSpec::Kind::Int:
+        return u"int"_qs;
+    case TypeSpec::Kind::Float:
+        return u"float"_qs;
+    case TypeSpec::Kind::Bool:
+        return u"bool"_qs;
+    case TypeSpec::Kind::Any:
+        return u"Any"_qs;
+    case TypeSpec::Kind::NoneType:
+        return u"NoneType"_qs;
+    default:
+        return {};
+    }
+}
+
+} // namespace
+
 QString TypeSpec::displayName() const
 {
     // Python's get_annotation_name: origin name + "[" + args + "]", so a bare typing alias shows
@@ -357,17 +382,12 @@ QString TypeSpec::displayName() const
     };
     switch (m_kind) {
     case Kind::Str:
-        return u"str"_qs;
     case Kind::Int:
-        return u"int"_qs;
     case Kind::Float:
-        return u"float"_qs;
     case Kind::Bool:
-        return u"bool"_qs;
     case Kind::Any:
-        return u"Any"_qs;
     case Kind::NoneType:
-        return u"NoneType"_qs;
+        return scalarName(m_kind);
     case Kind::List:
         return generic(u"list"_qs);
     case Kind::Dict:
@@ -440,17 +460,12 @@ QString TypeSpec::annotation() const
     };
     switch (m_kind) {
     case Kind::Str:
-        return u"str"_qs;
     case Kind::Int:
-        return u"int"_qs;
     case Kind::Float:
-        return u"float"_qs;
     case Kind::Bool:
-        return u"bool"_qs;
     case Kind::Any:
-        return u"Any"_qs;
     case Kind::NoneType:
-        return u"NoneType"_qs;
+        return scalarName(m_kind);
     case Kind::List:
         return generic(u"list"_qs, u"List"_qs);
     case Kind::Dict:
