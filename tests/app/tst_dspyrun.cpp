@@ -1,6 +1,7 @@
 // Runs the real dspy-run binary (path in $DSPY_RUN) and checks its output and exit codes.
 
 #include "data/value.h"
+#include "dspyrunprocess.h"
 
 #include <QFile>
 #include <QProcess>
@@ -11,25 +12,8 @@ using namespace dspy;
 
 namespace {
 
-struct Run
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
-Run run(const QStringList& args)
-{
-    QProcess p;
-    p.start(qEnvironmentVariable("DSPY_RUN"), args);
-    if (!p.waitForFinished(60000))
-        qFatal("dspy-run did not finish");
-    Run r;
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
-}
+using dspyruntest::Run;
+using dspyruntest::run;
 
 QString messagesJson(const QList<std::pair<QString, QString>>& messages)
 {

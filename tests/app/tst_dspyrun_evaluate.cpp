@@ -4,6 +4,7 @@
 // against a dspy-lmsim process ($DSPY_LMSIM), Ctrl-C mid-run and --max-errors.
 
 #include "../integration/lmsimprocess.h"
+#include "dspyrunprocess.h"
 
 #include "datasets/samples.h"
 #include "evaluate/evaluate.h"
@@ -26,19 +27,12 @@ using lmsimtest::LmSimProcess;
 
 namespace {
 
-struct Run
+using dspyruntest::fileBytes;
+
+struct Run : dspyruntest::Run
 {
-    int exitCode = -1;
-    QString out;
-    QString err;
     Object summary; // stdout parsed, when it is one JSON object
 };
-
-QByteArray fileBytes(const QString& path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
 
 void writeFile(const QString& path, const QByteArray& bytes)
 {
@@ -79,19 +73,9 @@ private:
 
     Run run(const QStringList& args)
     {
-        QProcess p;
-        p.setProcessEnvironment(environment());
-        p.start(qEnvironmentVariable("DSPY_RUN"), QStringList{QStringLiteral("evaluate")} + args);
         Run r;
-        if (!p.waitForFinished(120000)) {
-            p.kill();
-            p.waitForFinished(5000);
-            r.err = QStringLiteral("dspy-run did not finish within 120 s\n");
-            return r;
-        }
-        r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-        r.out = QString::fromUtf8(p.readAllStandardOutput());
-        r.err = QString::fromUtf8(p.readAllStandardError());
+        static_cast<dspyruntest::Run&>(r) =
+            dspyruntest::run(QStringList{QStringLiteral("evaluate")} + args, environment(), 120000);
         r.summary = parseSummary(r.out);
         return r;
     }
@@ -523,13 +507,13 @@ private Q_SLOTS:
         QVERIFY(sim.isListening());
         const QString out = path(QStringLiteral("partial.jsonl"));
         QProcess p;
-        p.setProcessEnvironment(environment());
-        p.start(qEnvironmentVariable("DSPY_RUN"),
-                {QStringLiteral("evaluate"), QStringLiteral("--sample"),
-                 QStringLiteral("arithmetic"), QStringLiteral("--model"),
-                 QStringLiteral("openai/sim"), QStringLiteral("--api-base"), sim.apiBase(),
-                 QStringLiteral("--threads"), QStringLiteral("4"), QStringLiteral("--no-cache"),
-                 QStringLiteral("--out"), out});
+        dspyruntest::start(p,
+                           {QStringLiteral("evaluate"), QStringLiteral("--sample"),
+                            QStringLiteral("arithmetic"), QStringLiteral("--model"),
+                            QStringLiteral("openai/sim"), QStringLiteral("--api-base"),
+                            sim.apiBase(), QStringLiteral("--threads"), QStringLiteral("4"),
+                            QStringLiteral("--no-cache"), QStringLiteral("--out"), out},
+                           environment());
         QVERIFY(p.waitForStarted(10000));
         // Wait for the first progress line that counts a finished example (600 examples at
         // 4 x 5/s take ~30 s, so the run is far from its end).

@@ -4,6 +4,7 @@
 
 #include "../core/testhttpserver.h"
 #include "../integration/lmsimprocess.h"
+#include "dspyrunprocess.h"
 
 #include "adapters/adapter.h"
 #include "lm/simulator.h"
@@ -21,22 +22,12 @@ using lmsimtest::LmSimProcess;
 
 namespace {
 
-struct Run
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using dspyruntest::fileBytes;
+using dspyruntest::Run;
 
 const QString kQuestion =
     QStringLiteral("Tom has 5 apples. He buys 3 more. He gives away 2. How many are left?");
 const QString kFakeKey = QStringLiteral("sk-fake-LEAKCHECK-9f8e7d6c5b4a");
-
-QByteArray fileBytes(const QString& path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
 
 QString chatCompletion(const QString& content)
 {
@@ -65,27 +56,13 @@ private:
 
     Run run(const QStringList& args, const QHash<QString, QString>& env = {})
     {
-        QProcess p;
         QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
         e.insert(QStringLiteral("XDG_CACHE_HOME"), m_cache->path());
         e.remove(QStringLiteral("OPENAI_API_KEY"));
         e.remove(QStringLiteral("NO_COLOR"));
         for (auto it = env.cbegin(); it != env.cend(); ++it)
             e.insert(it.key(), it.value());
-        p.setProcessEnvironment(e);
-        p.start(qEnvironmentVariable("DSPY_RUN"), args);
-        Run r;
-        if (!p.waitForFinished(60000)) {
-            // Reported as a failure of the test at hand rather than hanging the whole run.
-            p.kill();
-            p.waitForFinished(5000);
-            r.err = QStringLiteral("dspy-run did not finish within 60 s\n");
-            return r;
-        }
-        r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-        r.out = QString::fromUtf8(p.readAllStandardOutput());
-        r.err = QString::fromUtf8(p.readAllStandardError());
-        return r;
+        return dspyruntest::run(args, e);
     }
 
     QStringList predictArgs(const QString& apiBase, const QString& question = kQuestion) const

@@ -26,9 +26,9 @@ public:
             return;
         while (!m_process.canReadLine() && m_process.waitForReadyRead(10000)) {
         }
-        const QString line = QString::fromUtf8(m_process.readLine()).trimmed();
-        if (line.startsWith(u"LISTENING "))
-            m_port = line.mid(10).toInt();
+        m_firstLine = QString::fromUtf8(m_process.readLine()).trimmed();
+        if (m_firstLine.startsWith(u"LISTENING "))
+            m_port = m_firstLine.mid(10).toInt();
     }
     ~LmSimProcess()
     {
@@ -40,7 +40,10 @@ public:
 
     bool isListening() const { return m_port > 0; }
     int port() const { return m_port; }
+    // What the process printed first ("LISTENING <port>", or why it did not start).
+    QString firstLine() const { return m_firstLine; }
     QString baseUrl() const { return QStringLiteral("http://127.0.0.1:%1").arg(m_port); }
+    QUrl url(const QString& path) const { return QUrl(baseUrl() + path); }
     // The OpenAI-style api_base.
     QString apiBase() const { return baseUrl() + QStringLiteral("/v1"); }
 
@@ -73,6 +76,7 @@ private:
     }
 
     QProcess m_process;
+    QString m_firstLine;
     int m_port = 0;
 };
 

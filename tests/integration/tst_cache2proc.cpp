@@ -2,6 +2,7 @@
 // XDG_CACHE_HOME) against a real dspy-lmsim: every process succeeds, what one process stored is
 // a hit for the others (the server is not asked again: /stats), and no history line is lost.
 
+#include "../app/dspyrunprocess.h"
 #include "lmsimprocess.h"
 
 #include <QFile>
@@ -16,12 +17,7 @@ using lmsimtest::LmSimProcess;
 
 namespace {
 
-struct Run
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using dspyruntest::Run;
 
 QString question(int i)
 {
@@ -47,20 +43,12 @@ private:
             auto p = std::make_shared<QProcess>();
             QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
             env.insert(QStringLiteral("XDG_CACHE_HOME"), cacheHome);
-            p->setProcessEnvironment(env);
-            p->start(qEnvironmentVariable("DSPY_RUN"), args);
+            dspyruntest::start(*p, args, env);
             processes.append(p);
         }
         QList<Run> runs;
-        for (const auto& p : processes) {
-            if (!p->waitForFinished(120000))
-                qFatal("dspy-run did not finish");
-            Run r;
-            r.exitCode = p->exitStatus() == QProcess::NormalExit ? p->exitCode() : -1;
-            r.out = QString::fromUtf8(p->readAllStandardOutput());
-            r.err = QString::fromUtf8(p->readAllStandardError());
-            runs.append(r);
-        }
+        for (const auto& p : processes)
+            runs.append(dspyruntest::finish(*p, 120000));
         return runs;
     }
 

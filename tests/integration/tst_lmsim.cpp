@@ -1,6 +1,8 @@
 // dspy-lmsim as a real process: started through DSPY_LMSIM, spoken to over HTTP with
 // QNetworkAccessManager (and raw sockets where QNAM's six-connection limit would hide the server).
 
+#include "lmsimprocess.h"
+
 #include "adapters/adapter.h"
 #include "lm/simulator.h"
 #include "signature/signature.h"
@@ -17,43 +19,9 @@
 #include <memory>
 
 using namespace dspy;
+using lmsimtest::LmSimProcess;
 
 namespace {
-
-class LmSimProcess
-{
-public:
-    explicit LmSimProcess(QStringList args)
-    {
-        m_process.setProgram(qEnvironmentVariable("DSPY_LMSIM"));
-        m_process.setArguments(args);
-        m_process.setProcessChannelMode(QProcess::SeparateChannels);
-        m_process.start();
-        if (!m_process.waitForStarted(10000))
-            return;
-        while (!m_process.canReadLine() && m_process.waitForReadyRead(10000)) {
-        }
-        m_firstLine = QString::fromUtf8(m_process.readLine()).trimmed();
-        if (m_firstLine.startsWith(u"LISTENING "))
-            m_port = m_firstLine.mid(10).toInt();
-    }
-    ~LmSimProcess()
-    {
-        m_process.kill();
-        m_process.waitForFinished(5000);
-    }
-    int port() const { return m_port; }
-    QString firstLine() const { return m_firstLine; }
-    QUrl url(const QString& path) const
-    {
-        return QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(m_port).arg(path));
-    }
-
-private:
-    QProcess m_process;
-    QString m_firstLine;
-    int m_port = 0;
-};
 
 struct Reply
 {
@@ -368,7 +336,7 @@ void TestLmSim::anthropicStream()
 
 void TestLmSim::statsCountAndReset()
 {
-    LmSimProcess sim({});
+    LmSimProcess sim;
     QVERIFY(sim.port() > 0);
     QNetworkAccessManager nam;
     send(nam, sim.url("/v1/models"));
