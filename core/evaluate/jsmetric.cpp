@@ -1,212 +1,13 @@
 #include "evaluate/jsmetric.h"
 
+#include "runtime/jsfunction.h"
+
 #include <QFile>
 #include <QFileInfo>
-#include <QJSEngine>
-#include <QJSValueIterator>
-
-#include <atomic>
-#include <chrono>
-#include <cmath>
-#include <condition_variable>
-#include <map>
-#include <mutex>
-#include <thread>
-#include <vector>
 
 namespace dspy {
 
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-// One thread for every engine of the process: it sleeps until the earliest deadline and then
-// interrupts that engine (QJSEngine::setInterrupted is the one call safe from another thread).
-class Watchdog
-{
-public:
-    static Watchdog& instance()
-    {
-        static Watchdog watchdog;
-        return watchdog;
-    }
-
-    quint64 arm(QJSEngine* engine, int timeoutMs)
-    {
-        std::lock_guard lock(m_mutex);
-        const quint64 token = m_next++;
-        m_entries.emplace(token,
-                          Entry{engine, Clock::now() + std::chrono::milliseconds(timeoutMs)});
-        m_wake.notify_one();
-        return token;
-    }
-
-    // True when the watchdog interrupted the call. After this returns the watchdog no longer
-    // touches the engine.
-    bool disarm(quint64 token)
-    {
-        std::lock_guard lock(m_mutex);
-        auto it = m_entries.find(token);
-        const bool fired = it != m_entries.end() && it->second.fired;
-        if (it != m_entries.end())
-            m_entries.erase(it);
-        return fired;
-    }
-
-private:
-    struct Entry
-    {
-        QJSEngine* engine;
-        Clock::time_point deadline;
-        bool fired = false;
-    };
-
-    Watchdog()
-        : m_thread([this] { loop(); })
-    {}
-    ~Watchdog()
-    {
-        {
-            std::lock_guard lock(m_mutex);
-            m_stop = true;
-        }
-        m_wake.notify_one();
-        m_thread.join();
-    }
-
-    void loop()
-    {
-        std::unique_lock lock(m_mutex);
-        while (!m_stop) {
-            std::optional<Clock::time_point> earliest;
-            const auto now = Clock::now();
-            for (auto& [token, entry] : m_entries) {
-                if (entry.fired)
-                    continue;
-                if (entry.deadline <= now) {
-                    entry.engine->setInterrupted(true);
-                    entry.fired = true;
-                } else if (!earliest || entry.deadline < *earliest) {
-                    earliest = entry.deadline;
-                }
-            }
-            if (earliest)
-                m_wake.wait_until(lock, *earliest);
-            else
-                m_wake.wait(lock);
-        }
-    }
-
-    std::mutex m_mutex;
-    std::condition_variable m_wake;
-    std::map<quint64, Entry> m_entries;
-    quint64 m_next = 1;
-    bool m_stop = false;
-    std::thread m_thread; // last: started once the members it uses exist
-};
-
-struct Program
-{
-    quint64 id;
-    QString source;
-    QString fileName;
-    int timeoutMs;
-};
-
-std::atomic<quint64> g_nextProgramId{1};
-
-// The wrapper keeps a thrown value apart from a returned one (QJSValue::call hands back either).
-const QString kWrapper =
-    QStringLiteral("(function (example, prediction, trace) {\n"
-                   "    try { return { ok: true, value: metric(example, prediction, trace) }; }\n"
-                   "    catch (e) { return { ok: false, error: e }; }\n"
-                   "})");
-
-QString describeError(const QJSValue& error, const QString& fileName)
-{
-    if (error.isError()) {
-        // The error's own fileName is a URL ("file:metric.js"): name the file as the user did.
-        const QJSValue line = error.property(QStringLiteral("lineNumber"));
-        if (line.isNumber() && line.toInt() > 0) {
-            return QStringLiteral("%1:%2: %3")
-                .arg(fileName)
-                .arg(line.toInt())
-                .arg(error.toString());
-        }
-        return QStringLiteral("%1: %2").arg(fileName, error.toString());
-    }
-    return QStringLiteral("%1: uncaught exception: %2").arg(fileName, error.toString());
-}
-
-QString timeoutMessage(const Program& p)
-{
-    return QStringLiteral("%1: the metric took longer than %2 ms and was interrupted")
-        .arg(p.fileName)
-        .arg(p.timeoutMs);
-}
-
-QJSValue toJs(QJSEngine& engine, const Value& v)
-{
-    switch (v.type()) {
-    case Value::Type::Null:
-        return QJSValue(QJSValue::NullValue);
-    case Value::Type::Bool:
-        return QJSValue(v.toBool());
-    case Value::Type::Int:
-        return QJSValue(double(v.toInt()));
-    case Value::Type::Float:
-        return QJSValue(v.toDouble());
-    case Value::Type::String:
-        return QJSValue(v.toString());
-    case Value::Type::Array: {
-        const Array& a = v.toArray();
-        QJSValue out = engine.newArray(uint(a.size()));
-        for (qsizetype i = 0; i < a.size(); ++i)
-            out.setProperty(quint32(i), toJs(engine, a[i]));
-        return out;
-    }
-    case Value::Type::Object: {
-        QJSValue out = engine.newObject();
-        for (const auto& [key, value] : v.toObject())
-            out.setProperty(key, toJs(engine, value));
-        return out;
-    }
-    }
-    return QJSValue(QJSValue::UndefinedValue);
-}
-
-Value fromJs(const QJSValue& v, int depth = 0)
-{
-    // A cyclic structure would recurse forever; nothing sensible is that deep.
-    if (depth > 64)
-        throw MetricError(QStringLiteral("the metric returned a structure nested too deeply"));
-    if (v.isBool())
-        return Value(v.toBool());
-    if (v.isNumber()) {
-        const double d = v.toNumber();
-        if (std::isfinite(d) && d == std::trunc(d) && std::fabs(d) < 9007199254740992.0)
-            return Value(qint64(d));
-        return Value(d);
-    }
-    if (v.isString())
-        return Value(v.toString());
-    if (v.isArray()) {
-        Array out;
-        const int n = v.property(QStringLiteral("length")).toInt();
-        for (int i = 0; i < n; ++i)
-            out.append(fromJs(v.property(quint32(i)), depth + 1));
-        return Value(std::move(out));
-    }
-    if (v.isObject() && !v.isCallable()) {
-        Object out;
-        for (QJSValueIterator it(v); it.hasNext();) {
-            it.next();
-            out.insert(it.name(), fromJs(it.value(), depth + 1));
-        }
-        return Value(std::move(out));
-    }
-    return Value(); // null, undefined, functions
-}
 
 Value traceToValue(const QList<TraceRecord>& trace)
 {
@@ -219,103 +20,34 @@ Value traceToValue(const QList<TraceRecord>& trace)
     return Value(std::move(out));
 }
 
-// A compiled program in one engine. Members in this order so the function dies before its engine.
-struct CompiledMetric
-{
-    quint64 programId = 0;
-    std::weak_ptr<const Program> program;
-    std::unique_ptr<QJSEngine> engine;
-    QJSValue call;
-};
-
-// Runs `what` on the engine under the program's time limit; throws MetricError on timeout.
-template <typename F> QJSValue guarded(QJSEngine& engine, const Program& p, F what)
-{
-    const quint64 token = Watchdog::instance().arm(&engine, p.timeoutMs);
-    QJSValue result = what();
-    const bool fired = Watchdog::instance().disarm(token);
-    if (fired || engine.isInterrupted()) {
-        engine.setInterrupted(false);
-        throw MetricError(timeoutMessage(p));
-    }
-    return result;
-}
-
-// Loads the program into a fresh engine: runs its top level, checks `metric`, builds the call.
-std::unique_ptr<CompiledMetric> compile(const std::shared_ptr<const Program>& p)
-{
-    auto compiled = std::make_unique<CompiledMetric>();
-    compiled->programId = p->id;
-    compiled->program = p;
-    compiled->engine = std::make_unique<QJSEngine>();
-    QJSEngine& engine = *compiled->engine;
-    const QJSValue loaded =
-        guarded(engine, *p, [&] { return engine.evaluate(p->source, p->fileName, 1); });
-    if (loaded.isError())
-        throw MetricError(describeError(loaded, p->fileName));
-    if (!engine.globalObject().property(QStringLiteral("metric")).isCallable()) {
-        throw MetricError(QStringLiteral("%1: defines no function metric(example, prediction, "
-                                         "trace)")
-                              .arg(p->fileName));
-    }
-    compiled->call = engine.evaluate(kWrapper, QStringLiteral("<jsmetric wrapper>"), 1);
-    if (!compiled->call.isCallable())
-        throw MetricError(describeError(compiled->call, p->fileName));
-    return compiled;
-}
-
-// QJSEngine is not thread-safe: each thread keeps its own engines, one per live program.
-thread_local std::vector<std::unique_ptr<CompiledMetric>> t_engines;
-
-CompiledMetric& engineFor(const std::shared_ptr<const Program>& p)
-{
-    std::erase_if(t_engines,
-                  [](const std::unique_ptr<CompiledMetric>& c) { return c->program.expired(); });
-    for (auto& c : t_engines) {
-        if (c->programId == p->id)
-            return *c;
-    }
-    t_engines.push_back(compile(p));
-    return *t_engines.back();
-}
-
-Value runMetric(const std::shared_ptr<const Program>& p, const Example& gold,
-                const Prediction& prediction, const QList<TraceRecord>* trace)
-{
-    CompiledMetric& c = engineFor(p);
-    QJSEngine& engine = *c.engine;
-    const QJSValueList args{
-        toJs(engine, Value(gold.toObject())), toJs(engine, Value(prediction.toObject())),
-        trace ? toJs(engine, traceToValue(*trace)) : QJSValue(QJSValue::NullValue)};
-    const QJSValue result = guarded(engine, *p, [&] { return c.call.call(args); });
-    if (result.isError())
-        throw MetricError(describeError(result, p->fileName));
-    if (!result.property(QStringLiteral("ok")).toBool())
-        throw MetricError(describeError(result.property(QStringLiteral("error")), p->fileName));
-    return fromJs(result.property(QStringLiteral("value")));
-}
-
 } // namespace
 
 Expected<Metric, QString> JsMetric::fromSource(const QString& source, const QString& fileName,
                                                const JsMetricOptions& options)
 {
-    if (options.timeoutMs <= 0)
-        return unexpected(QStringLiteral("the time limit must be positive"));
-    auto program = std::make_shared<const Program>(
-        Program{g_nextProgramId.fetch_add(1), source, fileName, options.timeoutMs});
-    // Compile once here so a broken script fails at load time, where the user can fix it.
-    try {
-        compile(program);
-    } catch (const MetricError& e) {
-        return unexpected(e.message());
-    }
+    JsFunctionSpec spec;
+    spec.source = source;
+    spec.fileName = fileName;
+    spec.functionName = QStringLiteral("metric");
+    spec.functionSignature = QStringLiteral("metric(example, prediction, trace)");
+    spec.what = QStringLiteral("the metric");
+    spec.timeoutMs = options.timeoutMs;
+    // Compiled once here so a broken script fails at load time, where the user can fix it.
+    auto function = JsFunction::compile(std::move(spec));
+    if (!function)
+        return unexpected(function.error());
     QString name = options.name;
     if (name.isEmpty())
         name = QFileInfo(fileName).completeBaseName();
-    return Metric(name, SimpleMetricFn([program](const Example& gold, const Prediction& prediction,
-                                                 const QList<TraceRecord>* trace) {
-                      return runMetric(program, gold, prediction, trace);
+    return Metric(name, SimpleMetricFn([fn = std::move(function.value())](
+                                           const Example& gold, const Prediction& prediction,
+                                           const QList<TraceRecord>* trace) {
+                      try {
+                          return fn.call({Value(gold.toObject()), Value(prediction.toObject()),
+                                          trace ? traceToValue(*trace) : Value()});
+                      } catch (const JsError& e) {
+                          throw MetricError(e.message());
+                      }
                   }));
 }
 
@@ -330,9 +62,7 @@ Expected<Metric, QString> JsMetric::fromFile(const QString& path, const JsMetric
 
 int JsMetric::enginesOnThisThread()
 {
-    std::erase_if(t_engines,
-                  [](const std::unique_ptr<CompiledMetric>& c) { return c->program.expired(); });
-    return int(t_engines.size());
+    return JsFunction::enginesOnThisThread();
 }
 
 } // namespace dspy

@@ -1,5 +1,7 @@
 #include "lm/simulator.h"
 
+#include "lm/simreact.h"
+
 #include <QHash>
 #include <QPromise>
 #include <QRegularExpression>
@@ -996,6 +998,9 @@ SimPrompt SimulatedLM::analyze(const QList<ChatMessage>& messages)
 
 SimAnswer SimulatedLM::answer(const SimPrompt& p, quint64 seed, const QString& variant, bool oracle)
 {
+    // ReAct agent and extract steps (core/lm/simreact.cpp).
+    if (std::optional<SimAnswer> agent = simulateReAct(p, seed, variant, oracle))
+        return *agent;
     SimAnswer a;
     const QString main = mainInput(p);
     QString allInputs;
