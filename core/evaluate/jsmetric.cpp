@@ -1,109 +1,17 @@
 #include "evaluate/jsmetric.h"
 
+#include "runtime/jssandbox.h"
+
 #include <QFile>
 #include <QFileInfo>
 #include <QJSEngine>
-#include <QJSValueIterator>
 
 #include <atomic>
-#include <chrono>
-#include <cmath>
-#include <condition_variable>
-#include <map>
-#include <mutex>
-#include <thread>
 #include <vector>
 
 namespace dspy {
 
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-// One thread for every engine of the process: it sleeps until the earliest deadline and then
-// interrupts that engine (QJSEngine::setInterrupted is the one call safe from another thread).
-class Watchdog
-{
-public:
-    static Watchdog& instance()
-    {
-        static Watchdog watchdog;
-        return watchdog;
-    }
-
-    quint64 arm(QJSEngine* engine, int timeoutMs)
-    {
-        std::lock_guard lock(m_mutex);
-        const quint64 token = m_next++;
-        m_entries.emplace(token,
-                          Entry{engine, Clock::now() + std::chrono::milliseconds(timeoutMs)});
-        m_wake.notify_one();
-        return token;
-    }
-
-    // True when the watchdog interrupted the call. After this returns the watchdog no longer
-    // touches the engine.
-    bool disarm(quint64 token)
-    {
-        std::lock_guard lock(m_mutex);
-        auto it = m_entries.find(token);
-        const bool fired = it != m_entries.end() && it->second.fired;
-        if (it != m_entries.end())
-            m_entries.erase(it);
-        return fired;
-    }
-
-private:
-    struct Entry
-    {
-        QJSEngine* engine;
-        Clock::time_point deadline;
-        bool fired = false;
-    };
-
-    Watchdog()
-        : m_thread([this] { loop(); })
-    {}
-    ~Watchdog()
-    {
-        {
-            std::lock_guard lock(m_mutex);
-            m_stop = true;
-        }
-        m_wake.notify_one();
-        m_thread.join();
-    }
-
-    void loop()
-    {
-        std::unique_lock lock(m_mutex);
-        while (!m_stop) {
-            std::optional<Clock::time_point> earliest;
-            const auto now = Clock::now();
-            for (auto& [token, entry] : m_entries) {
-                if (entry.fired)
-                    continue;
-                if (entry.deadline <= now) {
-                    entry.engine->setInterrupted(true);
-                    entry.fired = true;
-                } else if (!earliest || entry.deadline < *earliest) {
-                    earliest = entry.deadline;
-                }
-            }
-            if (earliest)
-                m_wake.wait_until(lock, *earliest);
-            else
-                m_wake.wait(lock);
-        }
-    }
-
-    std::mutex m_mutex;
-    std::condition_variable m_wake;
-    std::map<quint64, Entry> m_entries;
-    quint64 m_next = 1;
-    bool m_stop = false;
-    std::thread m_thread; // last: started once the members it uses exist
-};
 
 struct Program
 {
@@ -122,22 +30,6 @@ const QString kWrapper =
                    "    catch (e) { return { ok: false, error: e }; }\n"
                    "})");
 
-QString describeError(const QJSValue& error, const QString& fileName)
-{
-    if (error.isError()) {
-        // The error's own fileName is a URL ("file:metric.js"): name the file as the user did.
-        const QJSValue line = error.property(QStringLiteral("lineNumber"));
-        if (line.isNumber() && line.toInt() > 0) {
-            return QStringLiteral("%1:%2: %3")
-                .arg(fileName)
-                .arg(line.toInt())
-                .arg(error.toString());
-        }
-        return QStringLiteral("%1: %2").arg(fileName, error.toString());
-    }
-    return QStringLiteral("%1: uncaught exception: %2").arg(fileName, error.toString());
-}
-
 QString timeoutMessage(const Program& p)
 {
     return QStringLiteral("%1: the metric took longer than %2 ms and was interrupted")
@@ -145,67 +37,23 @@ QString timeoutMessage(const Program& p)
         .arg(p.timeoutMs);
 }
 
-QJSValue toJs(QJSEngine& engine, const Value& v)
+QString describeError(const QJSValue& error, const QString& fileName)
 {
-    switch (v.type()) {
-    case Value::Type::Null:
-        return QJSValue(QJSValue::NullValue);
-    case Value::Type::Bool:
-        return QJSValue(v.toBool());
-    case Value::Type::Int:
-        return QJSValue(double(v.toInt()));
-    case Value::Type::Float:
-        return QJSValue(v.toDouble());
-    case Value::Type::String:
-        return QJSValue(v.toString());
-    case Value::Type::Array: {
-        const Array& a = v.toArray();
-        QJSValue out = engine.newArray(uint(a.size()));
-        for (qsizetype i = 0; i < a.size(); ++i)
-            out.setProperty(quint32(i), toJs(engine, a[i]));
-        return out;
-    }
-    case Value::Type::Object: {
-        QJSValue out = engine.newObject();
-        for (const auto& [key, value] : v.toObject())
-            out.setProperty(key, toJs(engine, value));
-        return out;
-    }
-    }
-    return QJSValue(QJSValue::UndefinedValue);
+    return JsSandbox::describeError(error, fileName);
 }
 
-Value fromJs(const QJSValue& v, int depth = 0)
+QJSValue toJs(QJSEngine& engine, const Value& v)
 {
-    // A cyclic structure would recurse forever; nothing sensible is that deep.
-    if (depth > 64)
-        throw MetricError(QStringLiteral("the metric returned a structure nested too deeply"));
-    if (v.isBool())
-        return Value(v.toBool());
-    if (v.isNumber()) {
-        const double d = v.toNumber();
-        if (std::isfinite(d) && d == std::trunc(d) && std::fabs(d) < 9007199254740992.0)
-            return Value(qint64(d));
-        return Value(d);
-    }
-    if (v.isString())
-        return Value(v.toString());
-    if (v.isArray()) {
-        Array out;
-        const int n = v.property(QStringLiteral("length")).toInt();
-        for (int i = 0; i < n; ++i)
-            out.append(fromJs(v.property(quint32(i)), depth + 1));
-        return Value(std::move(out));
-    }
-    if (v.isObject() && !v.isCallable()) {
-        Object out;
-        for (QJSValueIterator it(v); it.hasNext();) {
-            it.next();
-            out.insert(it.name(), fromJs(it.value(), depth + 1));
-        }
-        return Value(std::move(out));
-    }
-    return Value(); // null, undefined, functions
+    return JsSandbox::toJs(engine, v);
+}
+
+Value fromJs(const QJSValue& v)
+{
+    QString error;
+    Value out = JsSandbox::fromJs(v, &error);
+    if (!error.isEmpty())
+        throw MetricError(QStringLiteral("the metric returned ") + error);
+    return out;
 }
 
 Value traceToValue(const QList<TraceRecord>& trace)
@@ -231,13 +79,10 @@ struct CompiledMetric
 // Runs `what` on the engine under the program's time limit; throws MetricError on timeout.
 template <typename F> QJSValue guarded(QJSEngine& engine, const Program& p, F what)
 {
-    const quint64 token = Watchdog::instance().arm(&engine, p.timeoutMs);
-    QJSValue result = what();
-    const bool fired = Watchdog::instance().disarm(token);
-    if (fired || engine.isInterrupted()) {
-        engine.setInterrupted(false);
+    bool timedOut = false;
+    QJSValue result = JsSandbox::runGuarded(engine, p.timeoutMs, what, &timedOut);
+    if (timedOut)
         throw MetricError(timeoutMessage(p));
-    }
     return result;
 }
 
