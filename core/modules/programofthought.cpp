@@ -20,17 +20,20 @@ const QString kPrelude = QStringLiteral(
     "(function (global) {\n"
     "    const marker = {};\n"
     "    let submitted = false;\n"
+    "    let misused = false;\n"
     "    let value;\n"
     "    Object.defineProperty(global, 'SUBMIT', { value: function SUBMIT(output) {\n"
-    "        if (arguments.length !== 1)\n"
-    "            throw new TypeError('SUBMIT() takes one argument: an object of the output "
-    "fields');\n"
+    "        if (arguments.length !== 1) {\n"
+    "            misused = true;\n"
+    "            throw marker;\n"
+    "        }\n"
     "        submitted = true;\n"
     "        value = output;\n"
     "        throw marker;\n"
     "    }, writable: false, configurable: false });\n"
-    "    return { submitted: function () { return submitted; }, value: function () { return "
-    "value; } };\n"
+    "    return { submitted: function () { return submitted; },\n"
+    "             misused: function () { return misused; },\n"
+    "             value: function () { return value; } };\n"
     "})(this)");
 
 Field inputField(const QString& name, const QString& description)
@@ -190,6 +193,11 @@ ProgramOfThought::Execution ProgramOfThought::executeCode(const QString& code) c
                     .arg(m_timeoutMs)};
     }
     QJSValue value = result;
+    if (control.property(QStringLiteral("misused")).call().toBool()) {
+        return {QString(), QStringLiteral("%1: TypeError: SUBMIT() takes one argument: an object "
+                                          "of the output fields")
+                               .arg(kCodeFile)};
+    }
     if (control.property(QStringLiteral("submitted")).call().toBool())
         value = control.property(QStringLiteral("value")).call();
     else if (result.isError())
