@@ -41,8 +41,7 @@ QString jsNumber(double d)
 // One const per step; an operand equal to an earlier step's result names that step.
 QString writeCode(const SimArithmetic& calc, const QStringList& fields)
 {
-    static const QRegularExpression stepText(
-        QStringLiteral("^(\\S+) ([-+×÷]) (\\S+) = (\\S+)$"));
+    static const QRegularExpression stepText(QStringLiteral("^(\\S+) ([-+×÷]) (\\S+) = (\\S+)$"));
     QStringList lines;
     QStringList results; // each step's result as written
     auto operand = [&](const QString& text) {
@@ -58,7 +57,7 @@ QString writeCode(const SimArithmetic& calc, const QStringList& fields)
             continue;
         const QString op = m.captured(2) == u"×"   ? QStringLiteral("*")
                            : m.captured(2) == u"÷" ? QStringLiteral("/")
-                                                    : m.captured(2);
+                                                   : m.captured(2);
         lines.append(QStringLiteral("const step%1 = %2 %3 %4;")
                          .arg(results.size() + 1)
                          .arg(operand(m.captured(1)), op, operand(m.captured(3))));

@@ -69,9 +69,9 @@ std::unique_ptr<Module> BestOfN::attemptModule(const Module& module, const LMPtr
                                                qint64 rolloutId)
 {
     std::unique_ptr<Module> copy = module.clone();
-    const auto lmCopy = std::make_shared<LMCopy>(
-        lm, Object{{QStringLiteral("rollout_id"), Value(rolloutId)},
-                   {QStringLiteral("temperature"), Value(1.0)}});
+    const auto lmCopy =
+        std::make_shared<LMCopy>(lm, Object{{QStringLiteral("rollout_id"), Value(rolloutId)},
+                                            {QStringLiteral("temperature"), Value(1.0)}});
     for (const NamedPredictor& np : copy->namedPredictors())
         np.predictor->setLM(lmCopy); // mod.set_lm(lm_)
     return copy;

@@ -29,8 +29,7 @@ ParseResult HintAdapter::parse(const Signature& signature, const QString& comple
     return m_inner->parse(signature, completion);
 }
 
-QString HintAdapter::formatFieldsWithValues(const Signature& signature,
-                                            const Object& values) const
+QString HintAdapter::formatFieldsWithValues(const Signature& signature, const Object& values) const
 {
     return m_inner->formatFieldsWithValues(signature, values);
 }
@@ -56,8 +55,7 @@ QList<Completion> HintAdapter::callWithReport(LM& lm, const Object& lmKwargs,
 {
     Object withHint = inputs;
     const QString name = m_nameOf ? m_nameOf(ctx.predictorPath) : ctx.predictorPath;
-    withHint.insert(QStringLiteral("hint_"),
-                    Value(m_advice.value(name, QStringLiteral("N/A"))));
+    withHint.insert(QStringLiteral("hint_"), Value(m_advice.value(name, QStringLiteral("N/A"))));
     return m_inner->callWithReport(lm, lmKwargs, signature.append(hintField()), demos, withHint,
                                    ctx, report);
 }

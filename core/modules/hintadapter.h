@@ -26,8 +26,7 @@ public:
     QList<ChatMessage> format(const Signature& signature, const QList<Example>& demos,
                               const Object& inputs) const override;
     ParseResult parse(const Signature& signature, const QString& completion) const override;
-    QString formatFieldsWithValues(const Signature& signature,
-                                   const Object& values) const override;
+    QString formatFieldsWithValues(const Signature& signature, const Object& values) const override;
     void prepareRequest(const Signature& signature, const LM& lm, LMRequest& request,
                         int attempt = 0) const override;
     QList<Completion> call(LM& lm, const Object& lmKwargs, const Signature& signature,

@@ -57,7 +57,8 @@ MultiChainComparison::MultiChainComparison(const Signature& signature, int M, do
 QString MultiChainComparison::formatAttempt(const Object& c) const
 {
     // c.get("rationale", c.get("reasoning"))
-    const Value& rationale = c.contains(u"rationale") ? c.value(u"rationale") : c.value(u"reasoning");
+    const Value& rationale =
+        c.contains(u"rationale") ? c.value(u"rationale") : c.value(u"reasoning");
     if (!c.contains(u"rationale") && !c.contains(u"reasoning")) {
         throw std::invalid_argument(
             QStringLiteral("MultiChainComparison: a completion has neither `rationale` nor "

@@ -74,9 +74,8 @@ ParallelResult Parallel::run(const QList<std::pair<Module*, Example>>& pairs,
                 return; // cut off by the cancellation: not an error of its own
             slot.failed = true;
             const QStringList chain = exceptionChain(error);
-            slot.error = m_options.provideTraceback
-                             ? chain.join(QStringLiteral("\n  caused by: "))
-                             : chain.value(0);
+            slot.error = m_options.provideTraceback ? chain.join(QStringLiteral("\n  caused by: "))
+                                                    : chain.value(0);
             if (errorCount.fetch_add(1) + 1 >= m_options.maxErrors) {
                 maxErrorsReached = true;
                 cancel();

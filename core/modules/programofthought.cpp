@@ -84,9 +84,8 @@ Signature ProgramOfThought::modeSignature(const Signature& signature, Mode mode)
     QList<Field> outputs;
     switch (mode) {
     case Mode::Generate:
-        outputs.append(
-            outputField(QStringLiteral("generated_code"),
-                        QStringLiteral("JavaScript code that answers the question")));
+        outputs.append(outputField(QStringLiteral("generated_code"),
+                                   QStringLiteral("JavaScript code that answers the question")));
         break;
     case Mode::Regenerate:
         inputs.append(
@@ -95,9 +94,8 @@ Signature ProgramOfThought::modeSignature(const Signature& signature, Mode mode)
         inputs.append(
             inputField(QStringLiteral("error"),
                        QStringLiteral("error message from previously-generated JavaScript code")));
-        outputs.append(
-            outputField(QStringLiteral("generated_code"),
-                        QStringLiteral("JavaScript code that answers the question")));
+        outputs.append(outputField(QStringLiteral("generated_code"),
+                                   QStringLiteral("JavaScript code that answers the question")));
         break;
     case Mode::Answer:
         inputs.append(inputField(QStringLiteral("final_generated_code"),
@@ -156,8 +154,9 @@ ProgramOfThought::ParsedCode ProgramOfThought::parseCode(const QString& generate
         code.truncate(dash);
     if (const qsizetype gap = code.indexOf(QStringLiteral("\n\n\n")); gap >= 0)
         code.truncate(gap);
-    static const QRegularExpression fence(QStringLiteral("```(?:javascript|js)[ \\n](.*?)[ \\n]```?"),
-                                          QRegularExpression::DotMatchesEverythingOption);
+    static const QRegularExpression fence(
+        QStringLiteral("```(?:javascript|js)[ \\n](.*?)[ \\n]```?"),
+        QRegularExpression::DotMatchesEverythingOption);
     const QRegularExpressionMatch m = fence.match(code);
     QString block = m.hasMatch() ? m.captured(1) : code;
     if (block.isEmpty())
@@ -187,10 +186,9 @@ ProgramOfThought::Execution ProgramOfThought::executeCode(const QString& code) c
         return {QString(), QStringLiteral("Error: the sandbox could not be prepared")};
     const QJSValue result = sandbox.evaluate(code, kCodeFile, &timedOut);
     if (timedOut) {
-        return {QString(),
-                QStringLiteral("%1: the code took longer than %2 ms and was interrupted")
-                    .arg(kCodeFile)
-                    .arg(m_timeoutMs)};
+        return {QString(), QStringLiteral("%1: the code took longer than %2 ms and was interrupted")
+                               .arg(kCodeFile)
+                               .arg(m_timeoutMs)};
     }
     QJSValue value = result;
     if (control.property(QStringLiteral("misused")).call().toBool()) {
@@ -215,8 +213,9 @@ Prediction ProgramOfThought::forward(const Example& inputs, RunContext& ctx)
     Object kwargs;
     for (const Field& f : m_signature.inputFields()) {
         if (!inputs.contains(f.name)) {
-            throw std::invalid_argument(
-                QStringLiteral("ProgramOfThought: missing input field `%1`").arg(f.name).toStdString());
+            throw std::invalid_argument(QStringLiteral("ProgramOfThought: missing input field `%1`")
+                                            .arg(f.name)
+                                            .toStdString());
         }
         kwargs.insert(f.name, inputs.get(f.name));
     }

@@ -14,8 +14,8 @@ namespace dspy {
 
 namespace {
 
-const QString kRewardCode = QStringLiteral(
-    "<a C++ reward function (RewardFn): its source code is not available>");
+const QString kRewardCode =
+    QStringLiteral("<a C++ reward function (RewardFn): its source code is not available>");
 
 // orjson.dumps(v, option=OPT_INDENT_2): two-space indent, UTF-8 kept.
 QString dumps(const Value& v)
@@ -199,9 +199,10 @@ Prediction Refine::forward(const Example& inputs, RunContext& ctx)
             for (const TraceRecord& r : trace) {
                 if (!r.error.isEmpty())
                     continue; // a failed call is not in DSPy's trace
-                trajectory.append(Object{{QStringLiteral("module_name"), Value(nameOf(r.predictor))},
-                                         {QStringLiteral("inputs"), Value(r.inputs)},
-                                         {QStringLiteral("outputs"), Value(r.prediction.toObject())}});
+                trajectory.append(
+                    Object{{QStringLiteral("module_name"), Value(nameOf(r.predictor))},
+                           {QStringLiteral("inputs"), Value(r.inputs)},
+                           {QStringLiteral("outputs"), Value(r.prediction.toObject())}});
             }
             Object feedbackInputs{
                 {QStringLiteral("program_code"), Value(m_programCode)},

@@ -43,8 +43,7 @@ private Q_SLOTS:
         QCOMPARE(s.field(u"reasoning_attempt_2")->description,
                  QStringLiteral("${reasoning attempt}"));
         QCOMPARE(s.field(u"rationale")->prefix,
-                 QStringLiteral(
-                     "Accurate Reasoning: Thank you everyone. Let's now holistically"));
+                 QStringLiteral("Accurate Reasoning: Thank you everyone. Let's now holistically"));
         QCOMPARE(s.field(u"rationale")->description, QStringLiteral("${corrected reasoning}"));
         QCOMPARE(mcc.predict().state().config.value(u"temperature"), Value(0.7));
         QCOMPARE(mcc.lastKey(), QStringLiteral("answer"));
@@ -57,20 +56,20 @@ private Q_SLOTS:
         QCOMPARE(mcc.formatAttempt(Object{{"reasoning", Value("  add 2 and 2\nthen stop")},
                                           {"answer", Value(" 4 \nextra")}}),
                  QStringLiteral("«I'm trying to add 2 and 2 I'm not sure but my prediction is 4»"));
-        QCOMPARE(mcc.formatAttempt(Object{{"rationale", Value("from rationale")},
-                                          {"reasoning", Value("from reasoning")},
-                                          {"answer", Value(5)}}),
-                 QStringLiteral(
-                     "«I'm trying to from rationale I'm not sure but my prediction is 5»"));
+        QCOMPARE(
+            mcc.formatAttempt(Object{{"rationale", Value("from rationale")},
+                                     {"reasoning", Value("from reasoning")},
+                                     {"answer", Value(5)}}),
+            QStringLiteral("«I'm trying to from rationale I'm not sure but my prediction is 5»"));
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
                                  mcc.formatAttempt(Object{{"answer", Value("4")}}));
     }
 
     void promptBytesAndTemperature()
     {
-        auto lm = std::make_shared<ScriptedLM>(QList<Object>{
-            Object{{"rationale", Value("produce the answer. Both add 2 and 2.")},
-                   {"answer", Value("4")}}});
+        auto lm = std::make_shared<ScriptedLM>(
+            QList<Object>{Object{{"rationale", Value("produce the answer. Both add 2 and 2.")},
+                                 {"answer", Value("4")}}});
         RunContext ctx(lm);
         MultiChainComparison mcc(Signature::fromString(u"question -> answer"), 3);
         const Prediction p =
@@ -129,8 +128,8 @@ private Q_SLOTS:
         RunContext ctx(lm);
         MultiChainComparison mcc(Signature::fromString(u"question -> answer"), 3);
         try {
-            mcc.forward(QList<Prediction>{attempt("a", "1"), attempt("b", "2")},
-                        question("q"), ctx);
+            mcc.forward(QList<Prediction>{attempt("a", "1"), attempt("b", "2")}, question("q"),
+                        ctx);
             QFAIL("expected an error");
         } catch (const std::invalid_argument& e) {
             QCOMPARE(QString::fromUtf8(e.what()),

@@ -41,9 +41,9 @@ class TstProgramOfThought : public QObject
 private Q_SLOTS:
     void generatePromptBytes()
     {
-        auto lm = std::make_shared<ScriptedLM>(QList<Object>{
-            codeAnswer(QStringLiteral("```javascript\nSUBMIT({answer: 4});\n```")),
-            finalAnswer(Value(4))});
+        auto lm = std::make_shared<ScriptedLM>(
+            QList<Object>{codeAnswer(QStringLiteral("```javascript\nSUBMIT({answer: 4});\n```")),
+                          finalAnswer(Value(4))});
         RunContext ctx(lm);
         ProgramOfThought pot(Signature::fromString(u"question -> answer: int"));
         const Prediction p = pot(ask(QStringLiteral("What is 2+2?")), ctx);
@@ -88,15 +88,15 @@ private Q_SLOTS:
         QVERIFY(answerUser.contains(
             u"[[ ## final_generated_code ## ]]\nSUBMIT({answer: 4});\n\n[[ ## code_output ## ]]\n"
             u"{\"answer\": 4}\n\n"));
-        QCOMPARE(ProgramOfThought::modeInstructions(pot.signature(),
-                                                    ProgramOfThought::Mode::Answer),
-                 QStringLiteral("Given the final code `question`, `final_generated_code`, "
-                                "`code_output`, provide the final `answer`."));
-        QCOMPARE(ProgramOfThought::modeInstructions(pot.signature(),
-                                                    ProgramOfThought::Mode::Regenerate),
-                 QStringLiteral("You are given `question`, `previous_code`, `error` due to an "
-                                "error in previous code.\nYour task is to correct the error and "
-                                "provide the new `generated_code`."));
+        QCOMPARE(
+            ProgramOfThought::modeInstructions(pot.signature(), ProgramOfThought::Mode::Answer),
+            QStringLiteral("Given the final code `question`, `final_generated_code`, "
+                           "`code_output`, provide the final `answer`."));
+        QCOMPARE(
+            ProgramOfThought::modeInstructions(pot.signature(), ProgramOfThought::Mode::Regenerate),
+            QStringLiteral("You are given `question`, `previous_code`, `error` due to an "
+                           "error in previous code.\nYour task is to correct the error and "
+                           "provide the new `generated_code`."));
     }
 
     void simulatedLMWritesAndRunsCode()
@@ -171,10 +171,9 @@ private Q_SLOTS:
                  QStringLiteral("generated_code.js: the code took longer than 200 ms and was "
                                 "interrupted"));
 
-        auto lm = std::make_shared<ScriptedLM>(
-            QList<Object>{codeAnswer(QStringLiteral("```js\nfor (;;) {}\n```")),
-                          codeAnswer(QStringLiteral("```js\nSUBMIT({answer: 3});\n```")),
-                          finalAnswer(Value(3))});
+        auto lm = std::make_shared<ScriptedLM>(QList<Object>{
+            codeAnswer(QStringLiteral("```js\nfor (;;) {}\n```")),
+            codeAnswer(QStringLiteral("```js\nSUBMIT({answer: 3});\n```")), finalAnswer(Value(3))});
         RunContext ctx(lm);
         QCOMPARE(pot(ask(QStringLiteral("q")), ctx).get(u"answer"), Value(3));
         QCOMPARE(lm->requests().size(), 3);
@@ -224,9 +223,9 @@ private Q_SLOTS:
     void parseCodeRules()
     {
         using PoT = ProgramOfThought;
-        QCOMPARE(PoT::parseCode(QStringLiteral("```javascript\nconst a = 1;\nSUBMIT({a})\n```"))
-                     .code,
-                 QStringLiteral("const a = 1;\nSUBMIT({a})"));
+        QCOMPARE(
+            PoT::parseCode(QStringLiteral("```javascript\nconst a = 1;\nSUBMIT({a})\n```")).code,
+            QStringLiteral("const a = 1;\nSUBMIT({a})"));
         QCOMPARE(PoT::parseCode(QStringLiteral("Here:\n```js\nSUBMIT({a: 1})\n```\ndone")).code,
                  QStringLiteral("SUBMIT({a: 1})"));
         // Cut at "---" and at a triple newline before looking for the block.
