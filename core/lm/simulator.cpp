@@ -1,6 +1,7 @@
 #include "lm/simulator.h"
 
 #include "lm/simreact.h"
+#include "lm/simcode.h"
 
 #include <QHash>
 #include <QPromise>
@@ -996,6 +997,12 @@ SimPrompt SimulatedLM::analyze(const QList<ChatMessage>& messages)
     return p;
 }
 
+SimArithmetic simReadArithmetic(const QString& text)
+{
+    Calc c = solveArithmetic(text);
+    return SimArithmetic{c.result, std::move(c.steps)};
+}
+
 SimAnswer SimulatedLM::answer(const SimPrompt& p, quint64 seed, const QString& variant, bool oracle)
 {
     // ReAct agent and extract steps (core/lm/simreact.cpp).
@@ -1003,6 +1010,9 @@ SimAnswer SimulatedLM::answer(const SimPrompt& p, quint64 seed, const QString& v
         return *agent;
     SimAnswer a;
     const QString main = mainInput(p);
+    // ProgramOfThought's prompts: the code-writing skill (simcode.cpp).
+    if (std::optional<SimAnswer> coded = simCodeAnswer(p, main))
+        return *coded;
     QString allInputs;
     for (const auto& [k, v] : p.inputs)
         allInputs += k + u'=' + valueText(v) + u'\n';
