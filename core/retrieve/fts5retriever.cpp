@@ -142,7 +142,7 @@ Expected<QList<FTS5Retriever::Document>, QString> readFolder(const QString& dirP
         if (!f.open(QIODevice::ReadOnly))
             return unexpected(QStringLiteral("cannot read %1: %2").arg(f.fileName(), f.errorString()));
         const QByteArray bytes = f.readAll();
-        QStringDecoder decoder(QStringDecoder::Utf8);
+        QStringDecoder decoder(QStringDecoder::Utf8, QStringConverter::Flag::Stateless);
         QString text = decoder(bytes);
         if (decoder.hasError())
             return unexpected(QStringLiteral("%1 is not UTF-8 text").arg(f.fileName()));
