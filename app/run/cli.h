@@ -78,5 +78,6 @@ int wholeNumber(const QString& command, const Options& opts, const QString& name
 int predictCommand(const QStringList& args, QTextStream& out, QTextStream& err);
 int inspectCommand(const QStringList& args, QTextStream& out, QTextStream& err);
 int evaluateCommand(const QStringList& args, QTextStream& out, QTextStream& err);
+int indexCommand(const QStringList& args, QTextStream& out, QTextStream& err);
 
 } // namespace dspy::run

@@ -24,6 +24,7 @@ const char* const kTopHelp =
     "  predict  Run Predict (or ChainOfThought) against an LM and print the typed outputs.\n"
     "  inspect  Print the last LM calls of dspy-run predict (DSPy's inspect_history).\n"
     "  evaluate Run DSPy's Evaluate over a dataset or a bundled sample; JSON summary.\n"
+    "  index    Build a BM25 (SQLite FTS5) index of a corpus and query it.\n"
     "\n"
     "Options:\n"
     "  -h, --help   Show this help.\n"
@@ -212,8 +213,10 @@ int runCommand(const QStringList& args, QTextStream& out, QTextStream& err)
             return inspectCommand(rest, out, err);
         if (command == QLatin1String("evaluate"))
             return evaluateCommand(rest, out, err);
+        if (command == QLatin1String("index"))
+            return indexCommand(rest, out, err);
         throw UsageError(QStringLiteral("unknown command '%1' (commands: format, parse, demo, "
-                                        "predict, inspect, evaluate; see 'dspy-run --help')")
+                                        "predict, inspect, evaluate, index; see 'dspy-run --help')")
                              .arg(command));
     } catch (const UsageError& e) {
         err << "dspy-run: " << e.message << '\n';

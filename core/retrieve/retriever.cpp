@@ -1,0 +1,7 @@
+#include "retrieve/retriever.h"
+
+namespace dspy {
+
+Retriever::~Retriever() = default;
+
+} // namespace dspy
