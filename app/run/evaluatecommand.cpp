@@ -13,6 +13,7 @@
 #include "lm/lmfactory.h"
 #include "modules/chainofthought.h"
 #include "modules/predict.h"
+#include "trace/exampleindexer.h"
 #include "trace/tracerecorder.h"
 
 #include <QElapsedTimer>
@@ -234,54 +235,7 @@ private:
 
 // --- trace database -----------------------------------------------------------------------
 
-// Evaluate gives each example a fresh root id (the program call's parent) without telling
-// anyone which example it is; the first module call under an unknown parent is an example's
-// program call, and its inputs say which example. This maps that root to the example's index
-// for the recorder before the recorder sees the call. The roots stay registered for the whole
-// run (a few bytes an example) so that an LM-judged metric, called under the same root after the
-// program, is filed under the example too. Examples with identical inputs are told apart only by
-// the order their calls start in, which is as good as anyone can tell them apart.
-class ExampleIndexer final : public Callback
-{
-public:
-    ExampleIndexer(std::shared_ptr<TraceRecorder> recorder, const QList<Example>& devset)
-        : m_recorder(std::move(recorder))
-    {
-        for (qsizetype i = 0; i < devset.size(); ++i)
-            m_pending[key(devset[i].inputs().toObject())].append(i);
-    }
-
-    void onStart(CallbackHook hook, const CallStart& start) override
-    {
-        {
-            QMutexLocker lock(&m_mutex);
-            m_open.insert(start.callId);
-            if (hook == CallbackHook::Module && !start.parentCallId.isEmpty() &&
-                !m_open.contains(start.parentCallId)) {
-                auto it = m_pending.find(key(start.inputs));
-                if (it != m_pending.end() && !it->isEmpty()) {
-                    m_recorder->beginExample(it->takeFirst(), start.parentCallId);
-                }
-            }
-        }
-        m_recorder->onStart(hook, start);
-    }
-
-    void onEnd(CallbackHook hook, const CallEnd& end) override
-    {
-        m_recorder->onEnd(hook, end);
-        QMutexLocker lock(&m_mutex);
-        m_open.remove(end.callId);
-    }
-
-private:
-    static QString key(const Object& inputs) { return Value(inputs).toJson(); }
-
-    std::shared_ptr<TraceRecorder> m_recorder;
-    QMutex m_mutex;
-    QHash<QString, QList<qint64>> m_pending;
-    QSet<QString> m_open;
-};
+// ExampleIndexer (core/trace/exampleindexer.h) files the spans under their example.
 
 // --- the pieces of a run ------------------------------------------------------------------
 
