@@ -38,7 +38,6 @@ struct ThreadConnections
     QHash<quint64, QSqlDatabase> dbs;
     quint64 serial = g_nextThreadSerial.fetch_add(1);
     quint64 seenGeneration = 0;
-    bool hooked = false;
 
     void close(quint64 id)
     {
@@ -72,10 +71,17 @@ struct ThreadConnections
         for (quint64 id : dead)
             close(id);
     }
-    ~ThreadConnections() { closeAll(); }
+    ~ThreadConnections();
 };
 
+// Closed by its destructor when the thread exits (no QThread::finished hook: on a std::thread
+// Qt emits that from its own thread-exit cleanup, after this object is gone).
 thread_local ThreadConnections t_connections;
+
+ThreadConnections::~ThreadConnections()
+{
+    closeAll();
+}
 
 QString sqlError(const QSqlError& e)
 {
@@ -89,11 +95,6 @@ QSqlDatabase readConnection(quint64 id, const QString& path)
     auto it = tc.dbs.constFind(id);
     if (it != tc.dbs.cend())
         return *it;
-    if (!tc.hooked && QCoreApplication::instance()) {
-        tc.hooked = true;
-        QObject::connect(QThread::currentThread(), &QThread::finished,
-                         [] { t_connections.closeAll(); });
-    }
     const QString name = QStringLiteral("dspy-fts5-%1-%2").arg(id).arg(tc.serial);
     QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
     db.setDatabaseName(path);
