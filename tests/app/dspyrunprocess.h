@@ -4,11 +4,23 @@
 // printed. A process that does not finish in time is killed and reported in `err`, so one hung run
 // fails its test instead of hanging the whole suite.
 
+#include <QDebug>
 #include <QFile>
 #include <QProcess>
 #include <QProcessEnvironment>
 #include <QString>
 #include <QStringList>
+
+// QCOMPARE on a run's exit code that also shows what the process printed on stderr when it fails,
+// so a failure in CI (where only the test log survives) says why dspy-run exited as it did.
+#define QCOMPARE_EXIT(run, expected)                                                               \
+    do {                                                                                           \
+        const auto& run_ = (run);                                                                  \
+        if (run_.exitCode != (expected))                                                           \
+            qWarning().noquote() << "dspy-run exited" << run_.exitCode << "; stderr:\n"         \
+                                 << run_.err;                                                      \
+        QCOMPARE(run_.exitCode, (expected));                                                       \
+    } while (false)
 
 namespace dspyruntest {
 

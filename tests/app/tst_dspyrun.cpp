@@ -72,7 +72,7 @@ private Q_SLOTS:
         QFETCH(QStringList, args);
         QFETCH(QString, firstLine);
         const Run r = run(args);
-        QCOMPARE(r.exitCode, 0);
+        QCOMPARE_EXIT(r, 0);
         QCOMPARE(r.out.section(QLatin1Char('\n'), 0, 0), firstLine);
         QVERIFY(r.err.isEmpty());
     }
@@ -123,7 +123,7 @@ private Q_SLOTS:
         QFETCH(QStringList, args);
         QFETCH(QString, error);
         const Run r = run(args);
-        QCOMPARE(r.exitCode, 2);
+        QCOMPARE_EXIT(r, 2);
         QCOMPARE(r.err, error);
         QVERIFY(r.out.isEmpty());
     }
@@ -131,7 +131,7 @@ private Q_SLOTS:
     void noArgumentsIsUsage()
     {
         const Run r = run({});
-        QCOMPARE(r.exitCode, 2);
+        QCOMPARE_EXIT(r, 2);
         QVERIFY(r.err.startsWith(QStringLiteral("Usage: dspy-run <command> [options]")));
         QVERIFY(r.out.isEmpty());
     }
@@ -139,7 +139,7 @@ private Q_SLOTS:
     void badSignatureNamesThePosition()
     {
         const Run r = run({"format", "--signature", "question -> answer -> more"});
-        QCOMPARE(r.exitCode, 2);
+        QCOMPARE_EXIT(r, 2);
         QVERIFY2(
             r.err.startsWith(QStringLiteral("dspy-run: format: invalid --signature: position ")),
             qPrintable(r.err));
@@ -150,7 +150,7 @@ private Q_SLOTS:
     {
         const Run r =
             run({"format", "--signature", "question, n: int -> answer", "--input", "n=twelve"});
-        QCOMPARE(r.exitCode, 2);
+        QCOMPARE_EXIT(r, 2);
         QVERIFY2(r.err.startsWith(QStringLiteral("dspy-run: format: --input n is not valid JSON")),
                  qPrintable(r.err));
     }
@@ -167,7 +167,7 @@ private Q_SLOTS:
                            "Answer the question concisely.", "--demos", demos, "--input",
                            "question=What is 2+2?"});
         QCOMPARE(r.err, QString());
-        QCOMPARE(r.exitCode, 0);
+        QCOMPARE_EXIT(r, 0);
         const QString expected = messagesJson(
             {{"system", "Your input fields are:\n1. `question` (str):\nYour output fields are:\n1. "
                         "`answer` (str):\nAll "
@@ -196,7 +196,7 @@ private Q_SLOTS:
                            "--inputs", inputs, "--input", "question=Wie viele? «ß»", "--desc",
                            "answer=a count", "--adapter", "json"});
         QCOMPARE(r.err, QString());
-        QCOMPARE(r.exitCode, 0);
+        QCOMPARE_EXIT(r, 0);
         const std::optional<Value> v = Value::fromJson(r.out);
         QVERIFY(v && v->isArray());
         const Array messages = v->toArray();
@@ -219,7 +219,7 @@ private Q_SLOTS:
     {
         const Run r = run({"format", "--signature", "context: list[str] -> answer", "--input",
                            "context=[\"x\", \"y\"]"});
-        QCOMPARE(r.exitCode, 0);
+        QCOMPARE_EXIT(r, 0);
         const Array messages = Value::fromJson(r.out)->toArray();
         QCOMPARE(messages.last()
                      .toObject()
@@ -238,7 +238,7 @@ private Q_SLOTS:
             run({"parse", "--signature", "question -> answer: int, tags: list[str], ok: bool",
                  "--completion", completion});
         QCOMPARE(r.err, QString());
-        QCOMPARE(r.exitCode, 0);
+        QCOMPARE_EXIT(r, 0);
         QCOMPARE(r.out, QStringLiteral(
                             "{\n  \"answer\": 42,\n  \"tags\": [\n    \"a\",\n    \"b\"\n  ],\n  "
                             "\"ok\": true\n}\n"));
@@ -250,7 +250,7 @@ private Q_SLOTS:
             writeFile(QStringLiteral("ok.json"), "```json\n{\"answer\": \"7\"}\n```");
         const Run r = run({"parse", "--signature", "question -> answer: int", "--adapter", "json",
                            "--completion", completion});
-        QCOMPARE(r.exitCode, 0);
+        QCOMPARE_EXIT(r, 0);
         QCOMPARE(r.out, QStringLiteral("{\n  \"answer\": 7\n}\n"));
     }
 
@@ -260,7 +260,7 @@ private Q_SLOTS:
             writeFile(QStringLiteral("bad.txt"), "[[ ## answer ## ]]\nforty-two\n");
         const Run r =
             run({"parse", "--signature", "question -> answer: int", "--completion", completion});
-        QCOMPARE(r.exitCode, 1);
+        QCOMPARE_EXIT(r, 1);
         QVERIFY(r.out.isEmpty());
         QVERIFY2(r.err.contains(QStringLiteral("answer")), qPrintable(r.err));
         QVERIFY2(r.err.contains(QStringLiteral("forty-two")), qPrintable(r.err));
@@ -270,7 +270,7 @@ private Q_SLOTS:
     {
         const Run r =
             run({"parse", "--signature", "q -> a", "--completion", m_dir.filePath("nope.txt")});
-        QCOMPARE(r.exitCode, 2);
+        QCOMPARE_EXIT(r, 2);
         QVERIFY(r.err.startsWith(QStringLiteral("dspy-run: parse: --completion: cannot open '")));
     }
 
@@ -278,7 +278,7 @@ private Q_SLOTS:
     {
         const Run r = run({"demo"});
         QCOMPARE(r.err, QString());
-        QCOMPARE(r.exitCode, 0);
+        QCOMPARE_EXIT(r, 0);
         QVERIFY(r.out.startsWith(
             QStringLiteral("ChainOfThought(\"question -> answer: int\") with ChatAdapter")));
         QVERIFY(r.out.contains(

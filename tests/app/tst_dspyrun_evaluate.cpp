@@ -112,7 +112,7 @@ private Q_SLOTS:
     void helpDocumentsProgramFileAndExitCodes()
     {
         const Run r = run({QStringLiteral("--help")});
-        QCOMPARE(r.exitCode, 0);
+        QCOMPARE_EXIT(r, 0);
         QCOMPARE(r.out.section(QLatin1Char('\n'), 0, 0),
                  QStringLiteral("Usage: dspy-run evaluate (--signature SIG [--cot] | --program "
                                 "FILE | --sample NAME)"));
@@ -167,7 +167,7 @@ private Q_SLOTS:
         const Run j = run({QStringLiteral("--sample"), QStringLiteral("arithmetic"),
                            QStringLiteral("--limit"), QStringLiteral("100"),
                            QStringLiteral("--out"), json, QStringLiteral("--quiet")});
-        QCOMPARE(j.exitCode, 0);
+        QCOMPARE_EXIT(j, 0);
         QCOMPARE(j.err, QString()); // --quiet
         QCOMPARE(j.summary.value(u"score").toDouble(), score);
         const Array rows = Value::fromJson(QString::fromUtf8(fileBytes(json)))->toArray();
@@ -179,7 +179,7 @@ private Q_SLOTS:
         const Run l = run({QStringLiteral("--sample"), QStringLiteral("arithmetic"),
                            QStringLiteral("--limit"), QStringLiteral("100"),
                            QStringLiteral("--out"), jsonl, QStringLiteral("--quiet")});
-        QCOMPARE(l.exitCode, 0);
+        QCOMPARE_EXIT(l, 0);
         const QStringList jsonLines =
             QString::fromUtf8(fileBytes(jsonl)).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
         QCOMPARE(jsonLines.size(), 100);
@@ -269,7 +269,7 @@ private Q_SLOTS:
         const Run implicit =
             run({QStringLiteral("--signature"), QStringLiteral("problem -> answer: int"),
                  QStringLiteral("--data"), path(file), QStringLiteral("--quiet")});
-        QCOMPARE(implicit.exitCode, 0);
+        QCOMPARE_EXIT(implicit, 0);
         QCOMPARE(implicit.summary.value(u"score"), r.summary.value(u"score"));
     }
 
@@ -299,7 +299,7 @@ private Q_SLOTS:
         writeFile(path(file), content);
         const Run r = run({QStringLiteral("--signature"), QStringLiteral("question -> answer: int"),
                            QStringLiteral("--data"), path(file)});
-        QCOMPARE(r.exitCode, 1);
+        QCOMPARE_EXIT(r, 1);
         QCOMPARE(r.out, QString());
         QVERIFY2(r.err.startsWith(QStringLiteral("dspy-run: evaluate: --data ") + path(file) +
                                   QStringLiteral(": ")),
@@ -311,7 +311,7 @@ private Q_SLOTS:
         const Run missing =
             run({QStringLiteral("--signature"), QStringLiteral("question -> answer"),
                  QStringLiteral("--data"), path(QStringLiteral("nope.jsonl"))});
-        QCOMPARE(missing.exitCode, 1);
+        QCOMPARE_EXIT(missing, 1);
         QVERIFY2(missing.err.contains(QStringLiteral("nope.jsonl")), qPrintable(missing.err));
     }
 
@@ -345,7 +345,7 @@ private Q_SLOTS:
         QFETCH(QStringList, args);
         QFETCH(QString, message);
         const Run r = run(args);
-        QCOMPARE(r.exitCode, 2);
+        QCOMPARE_EXIT(r, 2);
         QCOMPARE(r.out, QString());
         QVERIFY2(r.err.startsWith(QStringLiteral("dspy-run: evaluate: ")), qPrintable(r.err));
         QVERIFY2(r.err.contains(message), qPrintable(r.err));
@@ -376,7 +376,7 @@ private Q_SLOTS:
                           "}\n");
         const Run b = run({QStringLiteral("--sample"), QStringLiteral("arithmetic"),
                            QStringLiteral("--metric"), QStringLiteral("js:") + broken});
-        QCOMPARE(b.exitCode, 1);
+        QCOMPARE_EXIT(b, 1);
         QVERIFY2(b.err.contains(QStringLiteral("broken.js:2")), qPrintable(b.err));
 
         // A metric that throws fails its example; ten of them stop the run (DSPy's max_errors).
@@ -389,7 +389,7 @@ private Q_SLOTS:
                  QStringLiteral("--limit"), QStringLiteral("40"), QStringLiteral("--threads"),
                  QStringLiteral("1"), QStringLiteral("--metric"), QStringLiteral("js:") + throwing,
                  QStringLiteral("--quiet")});
-        QCOMPARE(t.exitCode, 3);
+        QCOMPARE_EXIT(t, 3);
         QCOMPARE(count(t.summary, "errors"), 10);
         QCOMPARE(t.summary.value(u"max_errors_reached").truthy(), true);
         QCOMPARE(count(t.summary, "not_started"), 30);
@@ -441,14 +441,14 @@ private Q_SLOTS:
         const QString unknown = path(QStringLiteral("react.json"));
         writeFile(unknown, R"({"module": "ReAct", "signature": "question -> answer"})");
         const Run u = run(common + QStringList{QStringLiteral("--program"), unknown});
-        QCOMPARE(u.exitCode, 1);
+        QCOMPARE_EXIT(u, 1);
         QVERIFY2(u.err.contains(QStringLiteral("\"module\" must be Predict or ChainOfThought, not "
                                                "'ReAct'")),
                  qPrintable(u.err));
         const QString notJson = path(QStringLiteral("notjson.json"));
         writeFile(notJson, "{\"module\": ");
         const Run n = run(common + QStringList{QStringLiteral("--program"), notJson});
-        QCOMPARE(n.exitCode, 1);
+        QCOMPARE_EXIT(n, 1);
         QVERIFY2(n.err.contains(QStringLiteral("notjson.json: not a JSON object (at offset")),
                  qPrintable(n.err));
     }
@@ -497,7 +497,7 @@ private Q_SLOTS:
         const Run again = run({QStringLiteral("--sample"), QStringLiteral("arithmetic"),
                                QStringLiteral("--limit"), QStringLiteral("3"),
                                QStringLiteral("--trace-db"), db, QStringLiteral("--quiet")});
-        QCOMPARE(again.exitCode, 0);
+        QCOMPARE_EXIT(again, 0);
         QCOMPARE((*store)->runs()->size(), 2);
     }
 
@@ -564,7 +564,7 @@ private Q_SLOTS:
                  QStringLiteral("--num-retries"), QStringLiteral("0"), QStringLiteral("--threads"),
                  QStringLiteral("2"), QStringLiteral("--max-errors"), QStringLiteral("3"),
                  QStringLiteral("--no-cache"), QStringLiteral("--quiet")});
-        QCOMPARE(r.exitCode, 3);
+        QCOMPARE_EXIT(r, 3);
         QCOMPARE(r.summary.value(u"max_errors_reached").truthy(), true);
         QCOMPARE(r.summary.value(u"aborted").truthy(), true);
         QVERIFY(count(r.summary, "errors") >= 3);

@@ -96,7 +96,7 @@ private Q_SLOTS:
         // Nothing matches: no output, success.
         const auto none = run({QStringLiteral("index"), QStringLiteral("query"),
                                QStringLiteral("--index"), m_bundled, QStringLiteral("zeppelin")});
-        QCOMPARE(none.exitCode, 0);
+        QCOMPARE_EXIT(none, 0);
         QVERIFY(none.out.isEmpty());
     }
 
@@ -112,7 +112,7 @@ private Q_SLOTS:
                  0);
         const auto r = run({QStringLiteral("index"), QStringLiteral("query"),
                             QStringLiteral("--index"), index, QStringLiteral("valleys")});
-        QCOMPARE(r.exitCode, 0);
+        QCOMPARE_EXIT(r, 0);
         QCOMPARE(jsonLines(r.out).size(), 1);
         QCOMPARE(jsonLines(r.out)[0].value(u"id").toString(), QStringLiteral("x1"));
 
@@ -124,7 +124,7 @@ private Q_SLOTS:
         const auto built = run({QStringLiteral("index"), QStringLiteral("build"),
                                 QStringLiteral("--corpus"), folder, QStringLiteral("--out"),
                                 folderIndex});
-        QCOMPARE(built.exitCode, 0);
+        QCOMPARE_EXIT(built, 0);
         QCOMPARE(jsonLines(built.out).value(0).value(u"passages").toInt(), 2);
         const auto q = run({QStringLiteral("index"), QStringLiteral("query"),
                             QStringLiteral("--index"), folderIndex, QStringLiteral("lava")});
@@ -138,7 +138,7 @@ private Q_SLOTS:
         const auto r = run({QStringLiteral("index"), QStringLiteral("build"),
                             QStringLiteral("--corpus"), bad, QStringLiteral("--out"),
                             path(QStringLiteral("bad.sqlite"))});
-        QCOMPARE(r.exitCode, 1);
+        QCOMPARE_EXIT(r, 1);
         QVERIFY2(r.err.contains(bad + QStringLiteral(" line 2: no \"text\" field")), qPrintable(r.err));
         QVERIFY(r.out.isEmpty());
         QVERIFY(!QFile::exists(path(QStringLiteral("bad.sqlite"))));
@@ -146,14 +146,14 @@ private Q_SLOTS:
         const auto missing = run({QStringLiteral("index"), QStringLiteral("query"),
                                   QStringLiteral("--index"), path(QStringLiteral("none.sqlite")),
                                   QStringLiteral("x")});
-        QCOMPARE(missing.exitCode, 1);
+        QCOMPARE_EXIT(missing, 1);
         QVERIFY2(missing.err.contains(QStringLiteral("does not exist")), qPrintable(missing.err));
 
         const QString notIndex = path(QStringLiteral("not.sqlite"));
         writeFile(notIndex, "hello");
         const auto foreign = run({QStringLiteral("index"), QStringLiteral("query"),
                                   QStringLiteral("--index"), notIndex, QStringLiteral("x")});
-        QCOMPARE(foreign.exitCode, 1);
+        QCOMPARE_EXIT(foreign, 1);
         QVERIFY2(foreign.err.contains(QStringLiteral("not a DSPy FTS5 index")),
                  qPrintable(foreign.err));
     }
@@ -188,14 +188,14 @@ private Q_SLOTS:
         QFETCH(QStringList, args);
         QFETCH(QString, expected);
         const auto r = run(QStringList{QStringLiteral("index")} + args);
-        QCOMPARE(r.exitCode, 2);
+        QCOMPARE_EXIT(r, 2);
         QVERIFY2(r.err.contains(expected), qPrintable(r.err));
     }
 
     void help()
     {
         const auto r = run({QStringLiteral("index"), QStringLiteral("--help")});
-        QCOMPARE(r.exitCode, 0);
+        QCOMPARE_EXIT(r, 0);
         QVERIFY(r.out.contains(QStringLiteral("dspy-run index build --corpus FILE|DIR --out INDEX")));
         const auto top = run({QStringLiteral("--help")});
         QVERIFY(top.out.contains(QStringLiteral("  index    Build a BM25")));

@@ -132,15 +132,15 @@ private Q_SLOTS:
     void helpAndTopLevelListing()
     {
         const Run top = run({QStringLiteral("--help")});
-        QCOMPARE(top.exitCode, 0);
+        QCOMPARE_EXIT(top, 0);
         QVERIFY(top.out.contains(QStringLiteral("\n  predict  Run Predict")));
         QVERIFY(top.out.contains(QStringLiteral("\n  inspect  Print the last LM calls")));
         const Run p = run({QStringLiteral("predict"), QStringLiteral("--help")});
-        QCOMPARE(p.exitCode, 0);
+        QCOMPARE_EXIT(p, 0);
         QCOMPARE(p.out.section(QLatin1Char('\n'), 0, 0),
                  QStringLiteral("Usage: dspy-run predict --signature SIG --model ID [options]"));
         const Run i = run({QStringLiteral("inspect"), QStringLiteral("-h")});
-        QCOMPARE(i.exitCode, 0);
+        QCOMPARE_EXIT(i, 0);
         QCOMPARE(i.out.section(QLatin1Char('\n'), 0, 0),
                  QStringLiteral("Usage: dspy-run inspect [-n N] [options]"));
     }
@@ -168,7 +168,7 @@ private Q_SLOTS:
                 QStringLiteral("--input"),
                 QStringLiteral("question=") + kQuestion};
         const Run offline = run(args);
-        QCOMPARE(offline.exitCode, 0);
+        QCOMPARE_EXIT(offline, 0);
         QCOMPARE(offline.out, http.out);
         QCOMPARE(m_sim->chatRequests(), 1); // the offline run never touched the server
     }
@@ -222,11 +222,11 @@ private Q_SLOTS:
         QVERIFY(run(predictArgs(m_sim->apiBase())).exitCode == 0);
         QCOMPARE(m_sim->chatRequests(), 1);
         const Run again = run(predictArgs(m_sim->apiBase()));
-        QCOMPARE(again.exitCode, 0);
+        QCOMPARE_EXIT(again, 0);
         QCOMPARE(again.out, expectedOutput());
         QCOMPARE(m_sim->chatRequests(), 1); // answered by the disk cache of the first process
         const Run bypass = run(predictArgs(m_sim->apiBase()) << QStringLiteral("--no-cache"));
-        QCOMPARE(bypass.exitCode, 0);
+        QCOMPARE_EXIT(bypass, 0);
         QCOMPARE(m_sim->chatRequests(), 2);
 
         const QList<QByteArray> lines = fileBytes(historyPath()).trimmed().split('\n');
@@ -267,7 +267,7 @@ private Q_SLOTS:
                               << QStringLiteral("--api-key-env") << QStringLiteral("MY_KEY")
                               << QStringLiteral("--trace"),
                           {{QStringLiteral("MY_KEY"), kFakeKey}});
-        QCOMPARE(r.exitCode, 3);
+        QCOMPARE_EXIT(r, 3);
         QCOMPARE(r.out, QString());
         QCOMPARE(server.requestCount(), 1); // a 401 is not retried
         // The key was sent ...
@@ -292,7 +292,7 @@ private Q_SLOTS:
         probe.close();
         const Run r = run(predictArgs(QStringLiteral("http://127.0.0.1:%1/v1").arg(port))
                           << QStringLiteral("--num-retries") << QStringLiteral("1"));
-        QCOMPARE(r.exitCode, 3);
+        QCOMPARE_EXIT(r, 3);
         QCOMPARE(r.out, QString());
         QCOMPARE(r.err.count(QLatin1Char('\n')), 1);
         QVERIFY2(r.err.startsWith(QStringLiteral("error: LMTransportError: openai/sim: could not "
@@ -329,7 +329,7 @@ private Q_SLOTS:
         LmSimProcess faulty({QStringLiteral("--fault"), fault});
         QVERIFY(faulty.isListening());
         const Run r = run(predictArgs(faulty.apiBase()) + extra);
-        QCOMPARE(r.exitCode, 3);
+        QCOMPARE_EXIT(r, 3);
         QCOMPARE(r.out, QString());
         QCOMPARE(r.err.count(QLatin1Char('\n')), 1);
         const QString start =
@@ -345,7 +345,7 @@ private Q_SLOTS:
                 200, chatCompletion(QStringLiteral("I would rather not say.")).toUtf8());
         });
         const Run r = run(predictArgs(server.baseUrl() + QStringLiteral("/v1")));
-        QCOMPARE(r.exitCode, 1);
+        QCOMPARE_EXIT(r, 1);
         QCOMPARE(r.out, QString());
         QCOMPARE(r.err.count(QLatin1Char('\n')), 1);
         QVERIFY2(r.err.startsWith(QStringLiteral("error: AdapterParseError: JSONAdapter failed to "
@@ -394,7 +394,7 @@ private Q_SLOTS:
         QFETCH(QStringList, args);
         QFETCH(QString, error);
         const Run r = run(args);
-        QCOMPARE(r.exitCode, 2);
+        QCOMPARE_EXIT(r, 2);
         QCOMPARE(r.out, QString());
         QCOMPARE(r.err, error);
     }
@@ -406,7 +406,7 @@ private Q_SLOTS:
                  QStringLiteral("--model"), QStringLiteral("openai/gpt-4o-mini"),
                  QStringLiteral("--api-key-env"), QStringLiteral("DSPY_TEST_UNSET_KEY"),
                  QStringLiteral("--input"), QStringLiteral("q=hi")});
-        QCOMPARE(r.exitCode, 3);
+        QCOMPARE_EXIT(r, 3);
         QCOMPARE(r.err, QStringLiteral("error: LMConfigurationError: No API key for "
                                        "'openai/gpt-4o-mini': set the environment variable "
                                        "DSPY_TEST_UNSET_KEY (or store the key under that "
@@ -416,7 +416,7 @@ private Q_SLOTS:
     void inspectPrintsDspyLayout()
     {
         const Run empty = run({QStringLiteral("inspect")});
-        QCOMPARE(empty.exitCode, 0);
+        QCOMPARE_EXIT(empty, 0);
         QCOMPARE(empty.out, QString());
         QVERIFY(
             empty.err.startsWith(QStringLiteral("dspy-run: inspect: no LM calls recorded yet")));
@@ -441,14 +441,14 @@ private Q_SLOTS:
             QStringLiteral("\\[\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d{6})?\\]"));
 
         const Run one = run({QStringLiteral("inspect")});
-        QCOMPARE(one.exitCode, 0);
+        QCOMPARE_EXIT(one, 0);
         QCOMPARE(one.out.count(ts), 1);
         QCOMPARE(QString(one.out).replace(ts, QStringLiteral("[TS]")),
                  block(q2) + QStringLiteral("\n\n\n\n"));
         QVERIFY(!one.out.contains(QLatin1Char('\x1b'))); // not a terminal: no colours
 
         const Run two = run({QStringLiteral("inspect"), QStringLiteral("-n"), QStringLiteral("2")});
-        QCOMPARE(two.exitCode, 0);
+        QCOMPARE_EXIT(two, 0);
         QCOMPARE(QString(two.out).replace(ts, QStringLiteral("[TS]")),
                  block(kQuestion) + block(q2) + QStringLiteral("\n\n\n\n"));
         QCOMPARE(run({QStringLiteral("inspect"), QStringLiteral("-n0")}).out, two.out);
