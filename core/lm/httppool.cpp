@@ -2,6 +2,7 @@
 
 #include "runtime/runcontext.h"
 
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QDeadlineTimer>
 #include <QHash>
@@ -88,6 +89,7 @@ struct HttpPool::Private
     std::atomic<quint64> nextId{1};
     std::atomic<qint64> attempts{0};
     std::atomic_bool hasLimits{false};
+    std::atomic_bool stopped{false};
     QMutex limitsMutex;
     QHash<QString, Endpoint> endpoints;
 
@@ -501,12 +503,21 @@ HttpPool::HttpPool(int threads)
 
 HttpPool::~HttpPool()
 {
+    shutdown();
+}
+
+void HttpPool::shutdown()
+{
+    if (d->stopped.exchange(true))
+        return;
     for (QThread* t : std::as_const(d->threads))
         t->quit();
     for (QThread* t : std::as_const(d->threads)) {
         t->wait();
         delete t;
     }
+    d->threads.clear();
+    d->workers.clear();
 }
 
 QFuture<HttpResponse> HttpPool::send(HttpRequest request, RetryPolicy policy)
@@ -522,6 +533,15 @@ QFuture<HttpResponse> HttpPool::send(HttpRequest request, RetryPolicy policy)
     job->policy = policy;
     job->promise.start();
     QFuture<HttpResponse> future = job->promise.future();
+    if (d->stopped.load(std::memory_order_acquire)) {
+        HttpResponse r;
+        r.transportError = true;
+        r.errorString = QStringLiteral("The HTTP pool has been shut down.");
+        job->promise.addResult(std::move(r));
+        job->promise.finish();
+        delete job;
+        return future;
+    }
     Worker* w = d->workers.at(
         int(d->next.fetch_add(1, std::memory_order_relaxed) % quint64(d->workers.size())));
     QMetaObject::invokeMethod(
@@ -553,6 +573,15 @@ qint64 HttpPool::attemptsStarted() const
 HttpPool& HttpPool::shared()
 {
     static HttpPool pool;
+    // Stopped while the application object still exists: left to static destruction, its
+    // threads would tear their managers down after QCoreApplication is gone, racing the process
+    // exit (LeakSanitizer saw their objects half torn down now and then).
+    static const bool once = [] {
+        if (QCoreApplication::instance())
+            qAddPostRoutine([] { HttpPool::shared().shutdown(); });
+        return true;
+    }();
+    Q_UNUSED(once);
     return pool;
 }
 

@@ -97,6 +97,11 @@ public:
     // The process-wide pool, created on first use.
     static HttpPool& shared();
 
+    // Stops the network threads and waits for them; requests still in flight end as cancelled.
+    // Idempotent; the destructor calls it. Later send()s fail at once with a transport error. The
+    // shared pool is shut down by a QCoreApplication post routine, while Qt is still whole.
+    void shutdown();
+
     // Retry-After as seconds, or an HTTP date relative to now; -1 when absent or unparsable.
     static double parseRetryAfter(QByteArrayView value);
     // The backoff before retry number `retry` (1-based), without jitter.

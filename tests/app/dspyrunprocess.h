@@ -17,7 +17,7 @@
     do {                                                                                           \
         const auto& run_ = (run);                                                                  \
         if (run_.exitCode != (expected))                                                           \
-            qWarning().noquote() << "dspy-run exited" << run_.exitCode << "; stderr:\n"         \
+            qWarning().noquote() << "dspy-run exited" << run_.exitCode << "; stderr:\n"            \
                                  << run_.err;                                                      \
         QCOMPARE(run_.exitCode, (expected));                                                       \
     } while (false)

@@ -480,6 +480,28 @@ private Q_SLOTS:
         QCOMPARE(seen, QByteArray("data: x\n\n")); // the 500 body never reached the consumer
     }
 
+    void shutdownEndsInFlightAndRefusesLaterRequests()
+    {
+        TestHttpServer server([](const Request&) { return Reply::hang(); });
+        HttpPool pool(2);
+        QFuture<HttpResponse> inFlight = pool.send(post(server), fastRetries(3));
+        QTRY_COMPARE(server.requestCount(), 1);
+        pool.shutdown();
+        QVERIFY(inFlight.isFinished()); // shutdown() waited for the threads
+        const HttpResponse ended = wait(inFlight);
+        QVERIFY(ended.cancelled);
+        QCOMPARE(ended.status, 0);
+        QCOMPARE(pool.threadCount(), 0);
+        QTRY_COMPARE(server.closedWhilePending(), 1);
+
+        const HttpResponse later = wait(pool.send(post(server)));
+        QVERIFY(later.transportError);
+        QVERIFY2(later.errorString.contains(QStringLiteral("shut down")),
+                 qPrintable(later.errorString));
+        QCOMPARE(server.requestCount(), 1); // never sent
+        pool.shutdown();                    // idempotent
+    }
+
     void sharedPool()
     {
         HttpPool& a = HttpPool::shared();
