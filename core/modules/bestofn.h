@@ -15,8 +15,9 @@ using RewardFn = std::function<double(const Example& args, const Prediction& pre
 // the module's one LM, else the context's), under a fresh trace, and is scored by the reward. The
 // first attempt with reward >= threshold is returned at once; otherwise the best one. The best
 // attempt's trace is appended to the caller's. A failing attempt (module or reward) is logged and
-// counted; once more than fail_count have failed the error is rethrown. When every attempt failed
-// without that, the result is an empty Prediction (DSPy returns None).
+// counted as DSPy does: attempt idx rethrows when idx > the remaining budget (fail_count minus the
+// failures so far), so with fail_count=N the k-th failure in a row rethrows once 2k > N. When
+// every attempt failed without that, the result is an empty Prediction (DSPy returns None).
 //
 // Unlike DSPy, the failure budget is per call: DSPy decrements self.fail_count on the instance,
 // so failures in one call shrink the budget of every later call (docs/modules.md).

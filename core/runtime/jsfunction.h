@@ -3,11 +3,11 @@
 // JsFunction — one JavaScript function, run in a sandboxed QJSEngine under a time limit. Shared by
 // JavaScript metrics (evaluate/jsmetric.h) and JavaScript tools (modules/tool.h).
 //
-// Sandbox: a bare QJSEngine (ECMAScript only: no console, require, timers, files, network or QML
-// imports). Each call has a time limit; one watchdog thread for the process interrupts a call that
-// overruns (QJSEngine::setInterrupted, the one engine call safe from another thread). There is no
-// memory limit. QJSEngine is not thread-safe: each thread that calls gets its own engine per
-// function, which runs the script's top level once.
+// Sandbox: a JsSandbox (runtime/jssandbox.h): a bare QJSEngine (ECMAScript only) whose every call
+// runs under a time limit enforced by the process's one watchdog thread; no memory limit. This
+// file adds only what a named function needs: the per-thread engine cache, the call wrapper and
+// JsError. QJSEngine is not thread-safe: each thread that calls gets its own sandbox per function,
+// which runs the script's top level once.
 //
 // Errors name the file and line: "metric.js:3: ReferenceError: x is not defined".
 

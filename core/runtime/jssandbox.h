@@ -5,8 +5,9 @@
 // engine of the process: it sleeps until the earliest deadline and interrupts that engine
 // (QJSEngine::setInterrupted is the one call safe from another thread). There is no memory limit.
 //
-// QJSEngine is not thread-safe: use a sandbox on the thread that created it. Shared by the
-// JavaScript metrics (evaluate/jsmetric.cpp) and ProgramOfThought.
+// QJSEngine is not thread-safe: use a sandbox on the thread that created it. The one
+// implementation of the time limit and of the Value <-> JS conversions: ProgramOfThought uses it
+// directly, JavaScript metrics and tools through JsFunction (runtime/jsfunction.h).
 
 #include "data/value.h"
 
