@@ -61,7 +61,8 @@ LMPtr BestOfN::resolveLM(Module& module, const RunContext& ctx)
 
 qint64 BestOfN::startRolloutId(const LM& lm)
 {
-    const Value& id = lm.kwargs().value(u"rollout_id");
+    // A copy: kwargs() may return by value, and value() refers into it.
+    const Value id = lm.kwargs().value(u"rollout_id");
     return id.isNumber() ? id.toInt() : 0;
 }
 
