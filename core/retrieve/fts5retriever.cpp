@@ -141,7 +141,8 @@ Expected<QList<FTS5Retriever::Document>, QString> readFolder(const QString& dirP
     for (const QString& rel : files) {
         QFile f(root.filePath(rel));
         if (!f.open(QIODevice::ReadOnly))
-            return unexpected(QStringLiteral("cannot read %1: %2").arg(f.fileName(), f.errorString()));
+            return unexpected(
+                QStringLiteral("cannot read %1: %2").arg(f.fileName(), f.errorString()));
         const QByteArray bytes = f.readAll();
         QStringDecoder decoder(QStringDecoder::Utf8, QStringConverter::Flag::Stateless);
         QString text = decoder(bytes);
@@ -175,8 +176,10 @@ Expected<QList<FTS5Retriever::Document>, QString> readJsonl(const QString& path)
         const std::optional<Value> v = Value::fromJson(line, &error, &offset);
         const QString where = QStringLiteral("%1 line %2").arg(path).arg(lineNo);
         if (!v)
-            return unexpected(
-                QStringLiteral("%1: invalid JSON at offset %2: %3").arg(where).arg(offset).arg(error));
+            return unexpected(QStringLiteral("%1: invalid JSON at offset %2: %3")
+                                  .arg(where)
+                                  .arg(offset)
+                                  .arg(error));
         if (!v->isObject())
             return unexpected(QStringLiteral("%1: expected a JSON object").arg(where));
         const Object& o = v->toObject();
@@ -197,9 +200,8 @@ Expected<QList<FTS5Retriever::Document>, QString> readJsonl(const QString& path)
         else if (!o.contains(idKey))
             d.id = QString::number(docs.size());
         else
-            return unexpected(
-                QStringLiteral("%1: \"%2\" must be a non-empty string or an integer")
-                    .arg(where, idKey));
+            return unexpected(QStringLiteral("%1: \"%2\" must be a non-empty string or an integer")
+                                  .arg(where, idKey));
         if (seen.contains(d.id))
             return unexpected(QStringLiteral("%1: duplicate id \"%2\"").arg(where, d.id));
         seen.insert(d.id);
@@ -245,8 +247,8 @@ Expected<qint64, QString> FTS5Retriever::build(const QList<Document>& documents,
     if (!QDir().mkpath(target.absolutePath()))
         return unexpected(QStringLiteral("cannot create the folder %1").arg(target.absolutePath()));
     // Written beside the target, then renamed over it: a reader never sees half an index.
-    const QString tmp = target.absoluteFilePath() + QStringLiteral(".building-%1")
-                                                        .arg(QCoreApplication::applicationPid());
+    const QString tmp = target.absoluteFilePath() +
+                        QStringLiteral(".building-%1").arg(QCoreApplication::applicationPid());
     QFile::remove(tmp);
     static std::atomic<quint64> buildSerial{1};
     const QString name = QStringLiteral("dspy-fts5-build-%1").arg(buildSerial.fetch_add(1));
@@ -328,8 +330,8 @@ Expected<std::shared_ptr<FTS5Retriever>, QString> FTS5Retriever::open(const QStr
     std::shared_ptr<FTS5Retriever> r(new FTS5Retriever(info.absoluteFilePath(), 0));
     QSqlDatabase db = readConnection(r->m_id, r->m_path);
     if (!db.isOpen())
-        return unexpected(
-            QStringLiteral("cannot open the index %1: %2").arg(indexPath, sqlError(db.lastError())));
+        return unexpected(QStringLiteral("cannot open the index %1: %2")
+                              .arg(indexPath, sqlError(db.lastError())));
     QSqlQuery q(db);
     QHash<QString, QString> meta;
     if (q.exec(QStringLiteral("SELECT key, value FROM meta"))) {
@@ -339,15 +341,14 @@ Expected<std::shared_ptr<FTS5Retriever>, QString> FTS5Retriever::open(const QStr
     if (meta.value(QStringLiteral("format")) != kFormat) {
         return unexpected(
             QStringLiteral("%1 is not a DSPy FTS5 index (build one with 'dspy-run index build')%2")
-                .arg(indexPath,
-                     meta.contains(QStringLiteral("format"))
-                         ? QStringLiteral(": format %1, expected %2")
-                               .arg(meta.value(QStringLiteral("format")), kFormat)
-                         : QString()));
+                .arg(indexPath, meta.contains(QStringLiteral("format"))
+                                    ? QStringLiteral(": format %1, expected %2")
+                                          .arg(meta.value(QStringLiteral("format")), kFormat)
+                                    : QString()));
     }
     if (!q.exec(QStringLiteral("SELECT count(*) FROM passages")) || !q.next())
-        return unexpected(QStringLiteral("the index %1 is damaged: %2")
-                              .arg(indexPath, sqlError(q.lastError())));
+        return unexpected(
+            QStringLiteral("the index %1 is damaged: %2").arg(indexPath, sqlError(q.lastError())));
     r->m_size = q.value(0).toLongLong();
     return r;
 }
@@ -376,9 +377,27 @@ QString FTS5Retriever::name() const
     return QStringLiteral("FTS5Retriever(%1)").arg(m_path);
 }
 
+bool FTS5Retriever::isStopWord(QStringView folded)
+{
+    // bm25s's English list (the one DSPy's BM25 retrievers tokenize with, stopwords="en"); the
+    // same 33 words as Lucene's English analyzer.
+    static const QSet<QString> words = [] {
+        QSet<QString> s;
+        for (const char* w :
+             {"a",    "an",   "and",  "are",  "as",   "at",    "be",   "but",   "by",
+              "for",  "if",   "in",   "into", "is",   "it",    "no",   "not",   "of",
+              "on",   "or",   "such", "that", "the",  "their", "then", "there", "these",
+              "they", "this", "to",   "was",  "will", "with"})
+            s.insert(QString::fromLatin1(w));
+        return s;
+    }();
+    return words.contains(folded.toString());
+}
+
 QString FTS5Retriever::matchExpression(QStringView text)
 {
     QStringList words;
+    QStringList stopWords; // used only when the query has nothing else
     QSet<QString> seen;
     qsizetype i = 0;
     while (i < text.size() && words.size() < kMaxQueryWords) {
@@ -395,8 +414,12 @@ QString FTS5Retriever::matchExpression(QStringView text)
             continue;
         seen.insert(folded);
         // Word characters only: nothing inside needs escaping.
-        words.append(u'"' + word + u'"');
+        (isStopWord(folded) ? stopWords : words).append(u'"' + word + u'"');
     }
+    // A stop word matches nearly every passage, so BM25 would score most of the index for a
+    // word that barely moves the ranking: left out, unless the query is nothing but stop words.
+    if (words.isEmpty())
+        words = stopWords.mid(0, kMaxQueryWords);
     return words.join(QStringLiteral(" OR "));
 }
 

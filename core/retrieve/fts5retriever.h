@@ -50,8 +50,11 @@ public:
     qint64 size() const { return m_size; }
 
     // The FTS5 MATCH expression for a plain-text query: "w1" OR "w2" ... (words deduplicated,
-    // case-insensitively, at most 64); empty when the text has no word.
+    // case-insensitively, at most 64; English stop words left out unless there is nothing else);
+    // empty when the text has no word.
     static QString matchExpression(QStringView text);
+    // bm25s's English stop words (DSPy's BM25 tokenizes with them); `folded` is case-folded.
+    static bool isStopWord(QStringView folded);
 
 private:
     FTS5Retriever(QString path, qint64 size);

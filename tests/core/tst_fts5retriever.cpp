@@ -30,13 +30,14 @@ FTS5Retriever::Document doc(const QString& id, const QString& text, const QStrin
 
 QList<FTS5Retriever::Document> smallCorpus()
 {
-    return {doc(QStringLiteral("a"), QStringLiteral("The lighthouse keeper lit the lamp every night."),
-                QStringLiteral("Lighthouse")),
-            doc(QStringLiteral("b"), QStringLiteral("Bread is baked in an oven from flour and water.")),
-            doc(QStringLiteral("c"),
-                QStringLiteral("The oven of the bakery was founded on stone; ovens need wood.")),
-            doc(QStringLiteral("d"), QStringLiteral("Rivers flow to the sea; the sea is salty.")),
-            doc(QStringLiteral("e"), QStringLiteral("A keeper of bees keeps hives of bees."))};
+    return {
+        doc(QStringLiteral("a"), QStringLiteral("The lighthouse keeper lit the lamp every night."),
+            QStringLiteral("Lighthouse")),
+        doc(QStringLiteral("b"), QStringLiteral("Bread is baked in an oven from flour and water.")),
+        doc(QStringLiteral("c"),
+            QStringLiteral("The oven of the bakery was founded on stone; ovens need wood.")),
+        doc(QStringLiteral("d"), QStringLiteral("Rivers flow to the sea; the sea is salty.")),
+        doc(QStringLiteral("e"), QStringLiteral("A keeper of bees keeps hives of bees."))};
 }
 
 void writeFile(const QString& path, const QByteArray& bytes)
@@ -105,7 +106,8 @@ private Q_SLOTS:
         QCOMPARE(ids(r->search(QStringLiteral("founding"), 5, ctx)),
                  QStringList{QStringLiteral("c")});
         // Case does not matter; unknown words find nothing.
-        QCOMPARE(ids(r->search(QStringLiteral("RIVERS"), 5, ctx)), QStringList{QStringLiteral("d")});
+        QCOMPARE(ids(r->search(QStringLiteral("RIVERS"), 5, ctx)),
+                 QStringList{QStringLiteral("d")});
         QVERIFY(r->search(QStringLiteral("zeppelin"), 5, ctx).isEmpty());
     }
 
@@ -114,11 +116,11 @@ private Q_SLOTS:
         QTest::addColumn<QString>("query");
         QTest::addColumn<QString>("first");
         QTest::newRow("quotes") << QStringLiteral("the \"oven\" 'bakery'") << QStringLiteral("c");
-        QTest::newRow("operators") << QStringLiteral("oven AND OR NOT NEAR(bakery) *")
-                                   << QStringLiteral("c");
+        QTest::newRow("operators")
+            << QStringLiteral("oven AND OR NOT NEAR(bakery) *") << QStringLiteral("c");
         QTest::newRow("column filter") << QStringLiteral("text:oven title:") << QStringLiteral("c");
-        QTest::newRow("syntax chars") << QStringLiteral("^oven- +bakery {x} [y] (z) : ; , . ? !")
-                                      << QStringLiteral("c");
+        QTest::newRow("syntax chars")
+            << QStringLiteral("^oven- +bakery {x} [y] (z) : ; , . ? !") << QStringLiteral("c");
         QTest::newRow("unbalanced") << QStringLiteral("\"oven") << QStringLiteral("c");
         QTest::newRow("question") << QStringLiteral("What's a lighthouse keeper's job?")
                                   << QStringLiteral("a");
@@ -146,7 +148,15 @@ private Q_SLOTS:
     void matchExpression()
     {
         QCOMPARE(FTS5Retriever::matchExpression(u"What's \"NEAR\" the-oven? oven"),
-                 QStringLiteral("\"What\" OR \"s\" OR \"NEAR\" OR \"the\" OR \"oven\""));
+                 QStringLiteral("\"What\" OR \"s\" OR \"NEAR\" OR \"oven\""));
+        // Stop words (bm25s's English list, case-insensitive) are left out ...
+        QCOMPARE(FTS5Retriever::matchExpression(u"Who wrote THE Origin of Species?"),
+                 QStringLiteral("\"Who\" OR \"wrote\" OR \"Origin\" OR \"Species\""));
+        // ... unless the query is nothing else.
+        QCOMPARE(FTS5Retriever::matchExpression(u"To be or not to be"),
+                 QStringLiteral("\"To\" OR \"be\" OR \"or\" OR \"not\""));
+        QVERIFY(FTS5Retriever::isStopWord(u"the"));
+        QVERIFY(!FTS5Retriever::isStopWord(u"who"));
         QCOMPARE(FTS5Retriever::matchExpression(u" ...  "), QString());
         QString many;
         for (int i = 0; i < 100; ++i)
@@ -179,7 +189,8 @@ private Q_SLOTS:
         QCOMPARE(reopened.value()->search(QStringLiteral("salty sea"), 2, ctx).value(0).id,
                  QStringLiteral("d"));
         // Rebuilding replaces the file; a second retriever sees the new passages.
-        QVERIFY(FTS5Retriever::build({doc(QStringLiteral("z"), QStringLiteral("salty crisps"))}, p));
+        QVERIFY(
+            FTS5Retriever::build({doc(QStringLiteral("z"), QStringLiteral("salty crisps"))}, p));
         auto rebuilt = FTS5Retriever::open(p);
         QVERIFY(rebuilt);
         QCOMPARE(rebuilt.value()->size(), 1);
@@ -228,7 +239,8 @@ private Q_SLOTS:
                                          doc(QStringLiteral("x"), QStringLiteral("two"))},
                                         path(QStringLiteral("dup.sqlite")));
         QVERIFY(!dup);
-        QVERIFY2(dup.error().contains(QStringLiteral("duplicate id \"x\"")), qPrintable(dup.error()));
+        QVERIFY2(dup.error().contains(QStringLiteral("duplicate id \"x\"")),
+                 qPrintable(dup.error()));
         QVERIFY(!QFile::exists(path(QStringLiteral("dup.sqlite"))));
     }
 
@@ -260,12 +272,15 @@ private Q_SLOTS:
     {
         QTest::addColumn<QByteArray>("content");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("bad json") << QByteArray("{\"id\": \"a\", \"text\": \"x\"}\n{\"id\": \"b\",\n")
+        QTest::newRow("bad json") << QByteArray(
+                                         "{\"id\": \"a\", \"text\": \"x\"}\n{\"id\": \"b\",\n")
                                   << QStringLiteral("line 2: invalid JSON");
-        QTest::newRow("no text") << QByteArray("{\"id\": \"a\"}\n") << QStringLiteral("line 1: no \"text\"");
-        QTest::newRow("text not string")
-            << QByteArray("{\"id\": \"a\", \"text\": 3}\n") << QStringLiteral("line 1: \"text\" must be a string");
-        QTest::newRow("not object") << QByteArray("[1, 2]\n") << QStringLiteral("line 1: expected a JSON object");
+        QTest::newRow("no text") << QByteArray("{\"id\": \"a\"}\n")
+                                 << QStringLiteral("line 1: no \"text\"");
+        QTest::newRow("text not string") << QByteArray("{\"id\": \"a\", \"text\": 3}\n")
+                                         << QStringLiteral("line 1: \"text\" must be a string");
+        QTest::newRow("not object")
+            << QByteArray("[1, 2]\n") << QStringLiteral("line 1: expected a JSON object");
         QTest::newRow("duplicate")
             << QByteArray("{\"id\": \"a\", \"text\": \"x\"}\n\n{\"id\": \"a\", \"text\": \"y\"}\n")
             << QStringLiteral("line 3: duplicate id \"a\"");
@@ -313,7 +328,8 @@ private Q_SLOTS:
         QVERIFY(QDir().mkpath(empty));
         const auto none = FTS5Retriever::readCorpus(empty);
         QVERIFY(!none);
-        QVERIFY2(none.error().contains(QStringLiteral("has no text files")), qPrintable(none.error()));
+        QVERIFY2(none.error().contains(QStringLiteral("has no text files")),
+                 qPrintable(none.error()));
         writeFile(empty + QStringLiteral("/latin1.txt"), "caf\xe9");
         const auto bad = FTS5Retriever::readCorpus(empty);
         QVERIFY(!bad);
