@@ -16,8 +16,9 @@ Embedder::~Embedder() = default;
 QList<EmbeddingVector> Embedder::embedBlocking(const QStringList& texts)
 {
     QFuture<QList<EmbeddingVector>> f = embed(texts);
-    f.waitForFinished();
     try {
+        // Qt 6 rethrows the future's exception from waitForFinished() as well as result().
+        f.waitForFinished();
         return f.result();
     } catch (const EmbedderError&) {
         throw;
@@ -86,9 +87,9 @@ struct HttpEmbedder::Private
         };
         ++requests;
         QFuture<Embeddings> f = lm->embed(texts.mid(from, n), options.kwargs);
-        f.waitForFinished();
         Embeddings e;
         try {
+            f.waitForFinished();
             e = f.result();
         } catch (const std::exception& ex) {
             failAll(QStringLiteral("%1: %2").arg(name, QString::fromUtf8(ex.what())));
