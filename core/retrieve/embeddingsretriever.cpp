@@ -104,6 +104,13 @@ bool EmbeddingsRetriever::usesHnsw() const
     return d->hnsw != nullptr;
 }
 
+void EmbeddingsRetriever::setEfSearch(int ef)
+{
+    m_options.efSearch = std::max(1, ef);
+    if (d->hnsw)
+        d->hnsw->setEf(size_t(m_options.efSearch));
+}
+
 QString EmbeddingsRetriever::name() const
 {
     return QStringLiteral("EmbeddingsRetriever(%1, %2 passages, %3)")

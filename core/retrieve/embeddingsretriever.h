@@ -95,6 +95,9 @@ public:
     int dimensions() const { return m_dimensions; }
     bool usesHnsw() const;
     const Options& options() const { return m_options; }
+    // Changes the HNSW search beam (and the candidates re-scored). Not thread-safe: call it
+    // before searches start, never while they run.
+    void setEfSearch(int ef);
     const QList<Document>& corpus() const { return m_corpus; }
 
     struct Private;
