@@ -1,20 +1,23 @@
-// dspy-run index: builds an FTS5 (BM25) index from a corpus and queries it, one JSON line per hit.
+// dspy-run index: builds an FTS5 (BM25) index, or with --embeddings an embeddings index (simulated
+// vectors, offline), from a corpus and queries it, one JSON line per hit.
 
 #include "cli.h"
 #include "command.h"
 
+#include "retrieve/embeddingsretriever.h"
 #include "retrieve/fts5retriever.h"
 #include "runtime/runcontext.h"
 
 #include <QElapsedTimer>
+#include <QFileInfo>
 
 namespace dspy::run {
 
 namespace {
 
 const char* const kIndexHelp =
-    "Usage: dspy-run index build --corpus FILE|DIR --out INDEX\n"
-    "       dspy-run index query --index INDEX [--k N] QUERY...\n"
+    "Usage: dspy-run index build --corpus FILE|DIR --out INDEX [--embeddings [--dimensions D]]\n"
+    "       dspy-run index query --index INDEX [--k N] [--dimensions D] QUERY...\n"
     "\n"
     "The embedded retriever: a BM25 index in one SQLite file (FTS5, porter unicode61 tokenizer).\n"
     "\n"
@@ -26,10 +29,16 @@ const char* const kIndexHelp =
     "       {\"index\", \"passages\", \"elapsed_ms\"} as one JSON line.\n"
     "  --corpus PATH           The corpus file or folder.\n"
     "  --out INDEX             The index file to write (replaced if it exists).\n"
+    "  --embeddings            Build an embeddings index instead: a folder (see\n"
+    "                          docs/embeddings.md) of the simulator's deterministic vectors of\n"
+    "                          each passage's text (SimulatedEmbedder, offline), searched by\n"
+    "                          cosine similarity (exact below 20,000 passages, HNSW above).\n"
+    "  --dimensions D          The vectors' length (default 384; query needs the same).\n"
     "\n"
     "query  Prints the top passages for the query (the words after the options, joined by\n"
     "       spaces; punctuation is fine), best first, one JSON line each:\n"
-    "       {\"id\": ..., \"score\": ..., \"text\": ...} (score: -bm25, higher is better).\n"
+    "       {\"id\": ..., \"score\": ..., \"text\": ...} (score: -bm25, or the cosine\n"
+    "       similarity for an embeddings index (a folder); higher is better).\n"
     "       No line at all when nothing matches.\n"
     "  --index INDEX           The index file.\n"
     "  --k N                   How many passages (default 3, DSPy's Retrieve k).\n"
@@ -62,10 +71,57 @@ std::pair<QStringList, QStringList> splitPositional(const QStringList& args,
     return {options, words};
 }
 
+int dimensionsOf(const QString& cmd, const Options& opts)
+{
+    return opts.has(QStringLiteral("dimensions"))
+               ? wholeNumber(cmd, opts, QStringLiteral("dimensions"), 1)
+               : 384;
+}
+
+int buildEmbeddingsIndex(const QString& cmd, const Options& opts,
+                         const QList<FTS5Retriever::Document>& docs, QTextStream& out,
+                         QTextStream& err, const QElapsedTimer& timer)
+{
+    const int dims = dimensionsOf(cmd, opts);
+    if (dims > 8192)
+        throw UsageError(QStringLiteral("%1: --dimensions must be at most 8192").arg(cmd));
+    QList<EmbeddingsRetriever::Document> corpus;
+    corpus.reserve(docs.size());
+    for (const FTS5Retriever::Document& d : docs) {
+        Object metadata = d.metadata;
+        if (!d.title.isEmpty())
+            metadata.insert(QStringLiteral("title"), d.title);
+        corpus.append({d.id, d.text, std::move(metadata)});
+    }
+    auto embedder = std::make_shared<SimulatedEmbedder>(dims);
+    const auto built = EmbeddingsRetriever::build(std::move(corpus), embedder);
+    const QString indexPath = opts.value(QStringLiteral("out"));
+    if (!built) {
+        err << "dspy-run: " << cmd << ": " << built.error() << '\n';
+        return Failure;
+    }
+    if (const auto saved = built.value()->save(indexPath); !saved) {
+        err << "dspy-run: " << cmd << ": " << saved.error() << '\n';
+        return Failure;
+    }
+    out << Value(Object{{QStringLiteral("index"), Value(indexPath)},
+                        {QStringLiteral("passages"), Value(qint64(built.value()->size()))},
+                        {QStringLiteral("embedder"), Value(embedder->name())},
+                        {QStringLiteral("elapsed_ms"), Value(timer.elapsed())}})
+               .toJson(JsonStyle{-1, false, false})
+        << '\n';
+    return Ok;
+}
+
 int buildIndex(const QStringList& args, QTextStream& out, QTextStream& err)
 {
     const QString cmd = QStringLiteral("index build");
-    const Options opts(cmd, {{QStringLiteral("corpus")}, {QStringLiteral("out")}}, args);
+    const Options opts(cmd,
+                       {{QStringLiteral("corpus")},
+                        {QStringLiteral("out")},
+                        {QStringLiteral("embeddings"), false, true},
+                        {QStringLiteral("dimensions")}},
+                       args);
     if (opts.help) {
         out << kIndexHelp;
         return Ok;
@@ -81,6 +137,10 @@ int buildIndex(const QStringList& args, QTextStream& out, QTextStream& err)
         err << "dspy-run: " << cmd << ": " << docs.error() << '\n';
         return Failure;
     }
+    if (opts.has(QStringLiteral("embeddings")))
+        return buildEmbeddingsIndex(cmd, opts, docs.value(), out, err, timer);
+    if (opts.has(QStringLiteral("dimensions")))
+        throw UsageError(QStringLiteral("%1: --dimensions needs --embeddings").arg(cmd));
     const QString indexPath = opts.value(QStringLiteral("out"));
     const auto built = FTS5Retriever::build(docs.value(), indexPath);
     if (!built) {
@@ -98,30 +158,46 @@ int buildIndex(const QStringList& args, QTextStream& out, QTextStream& err)
 int queryIndex(const QStringList& args, QTextStream& out, QTextStream& err)
 {
     const QString cmd = QStringLiteral("index query");
-    const auto [optionArgs, words] =
-        splitPositional(args, {QStringLiteral("--index"), QStringLiteral("--k")});
-    const Options opts(cmd, {{QStringLiteral("index")}, {QStringLiteral("k")}}, optionArgs);
+    const auto [optionArgs, words] = splitPositional(
+        args, {QStringLiteral("--index"), QStringLiteral("--k"), QStringLiteral("--dimensions")});
+    const Options opts(
+        cmd, {{QStringLiteral("index")}, {QStringLiteral("k")}, {QStringLiteral("dimensions")}},
+        optionArgs);
     if (opts.help) {
         out << kIndexHelp;
         return Ok;
     }
     if (!opts.has(QStringLiteral("index")))
         throw UsageError(QStringLiteral("%1: --index is required").arg(cmd));
-    const int k = opts.has(QStringLiteral("k")) ? wholeNumber(cmd, opts, QStringLiteral("k"), 1) : 3;
+    const int k =
+        opts.has(QStringLiteral("k")) ? wholeNumber(cmd, opts, QStringLiteral("k"), 1) : 3;
     const QString query = words.join(u' ');
     if (query.trimmed().isEmpty())
         throw UsageError(QStringLiteral("%1: the query is missing (dspy-run index query --index "
                                         "INDEX QUERY...)")
                              .arg(cmd));
-    const auto index = FTS5Retriever::open(opts.value(QStringLiteral("index")));
-    if (!index) {
-        err << "dspy-run: " << cmd << ": " << index.error() << '\n';
-        return Failure;
+    const QString indexPath = opts.value(QStringLiteral("index"));
+    RetrieverPtr index;
+    if (QFileInfo(indexPath).isDir()) {
+        auto loaded = EmbeddingsRetriever::load(
+            indexPath, std::make_shared<SimulatedEmbedder>(dimensionsOf(cmd, opts)));
+        if (!loaded) {
+            err << "dspy-run: " << cmd << ": " << loaded.error() << '\n';
+            return Failure;
+        }
+        index = loaded.value();
+    } else {
+        auto opened = FTS5Retriever::open(indexPath);
+        if (!opened) {
+            err << "dspy-run: " << cmd << ": " << opened.error() << '\n';
+            return Failure;
+        }
+        index = opened.value();
     }
     RunContext ctx;
     QList<Passage> hits;
     try {
-        hits = index.value()->search(query, k, ctx);
+        hits = index->search(query, k, ctx);
     } catch (const RetrieverError& e) {
         err << "dspy-run: " << cmd << ": " << e.message() << '\n';
         return Failure;
@@ -145,14 +221,15 @@ int indexCommand(const QStringList& args, QTextStream& out, QTextStream& err)
         return buildIndex(args.mid(1), out, err);
     if (sub == QLatin1String("query"))
         return queryIndex(args.mid(1), out, err);
-    if (sub == QLatin1String("-h") || sub == QLatin1String("--help") || sub == QLatin1String("help")) {
+    if (sub == QLatin1String("-h") || sub == QLatin1String("--help") ||
+        sub == QLatin1String("help")) {
         out << kIndexHelp;
         return Ok;
     }
-    throw UsageError(sub.isEmpty()
-                         ? QStringLiteral("index: a subcommand is needed: build or query (see "
-                                          "'dspy-run index --help')")
-                         : QStringLiteral("index: unknown subcommand '%1' (build, query)").arg(sub));
+    throw UsageError(
+        sub.isEmpty() ? QStringLiteral("index: a subcommand is needed: build or query (see "
+                                       "'dspy-run index --help')")
+                      : QStringLiteral("index: unknown subcommand '%1' (build, query)").arg(sub));
 }
 
 } // namespace dspy::run
