@@ -116,7 +116,7 @@ Expected<std::unique_ptr<Module>, QString> makeModule(const GraphNode& n,
         return std::unique_ptr<Module>(std::make_unique<MultiChainComparison>(
             sig, intSetting(s, "M", 3), doubleSetting(s, "temperature", 0.7), config));
     if (n.kind == nodekind::Retrieve) {
-        if (!env.retriever)
+        if (!env.retriever && !env.stateOnly)
             return unexpected(QStringLiteral("node '%1': no retriever is configured for Retrieve "
                                              "nodes")
                                   .arg(n.name));

@@ -38,6 +38,8 @@ struct GraphEnvironment
 {
     RetrieverPtr retriever;     // for Retrieve nodes
     QHash<QString, Tool> tools; // ReAct nodes' settings "tools" may name these
+    // Build only to read or write predictor state: Retrieve nodes need no retriever.
+    bool stateOnly = false;
 };
 
 enum class NodeStatus { Pending, Running, Done, Failed, Cached, Skipped };

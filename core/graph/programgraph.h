@@ -151,6 +151,8 @@ public:
 
     void clear();
     NodeId nextNodeId() const { return m_nextId; }
+    // Ids below `next` are never handed out again (a loaded file's next_id).
+    void reserveIds(NodeId next) { m_nextId = std::max(m_nextId, next); }
 
 Q_SIGNALS:
     void nodeCreated(dspy::NodeId id);
