@@ -107,7 +107,8 @@ int queryIndex(const QStringList& args, QTextStream& out, QTextStream& err)
     }
     if (!opts.has(QStringLiteral("index")))
         throw UsageError(QStringLiteral("%1: --index is required").arg(cmd));
-    const int k = opts.has(QStringLiteral("k")) ? wholeNumber(cmd, opts, QStringLiteral("k"), 1) : 3;
+    const int k =
+        opts.has(QStringLiteral("k")) ? wholeNumber(cmd, opts, QStringLiteral("k"), 1) : 3;
     const QString query = words.join(u' ');
     if (query.trimmed().isEmpty())
         throw UsageError(QStringLiteral("%1: the query is missing (dspy-run index query --index "
@@ -145,14 +146,15 @@ int indexCommand(const QStringList& args, QTextStream& out, QTextStream& err)
         return buildIndex(args.mid(1), out, err);
     if (sub == QLatin1String("query"))
         return queryIndex(args.mid(1), out, err);
-    if (sub == QLatin1String("-h") || sub == QLatin1String("--help") || sub == QLatin1String("help")) {
+    if (sub == QLatin1String("-h") || sub == QLatin1String("--help") ||
+        sub == QLatin1String("help")) {
         out << kIndexHelp;
         return Ok;
     }
-    throw UsageError(sub.isEmpty()
-                         ? QStringLiteral("index: a subcommand is needed: build or query (see "
-                                          "'dspy-run index --help')")
-                         : QStringLiteral("index: unknown subcommand '%1' (build, query)").arg(sub));
+    throw UsageError(
+        sub.isEmpty() ? QStringLiteral("index: a subcommand is needed: build or query (see "
+                                       "'dspy-run index --help')")
+                      : QStringLiteral("index: unknown subcommand '%1' (build, query)").arg(sub));
 }
 
 } // namespace dspy::run
