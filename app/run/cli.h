@@ -12,6 +12,12 @@
 #include <QStringList>
 #include <QTextStream>
 
+#include <memory>
+
+namespace dspy {
+class GraphProgram;
+}
+
 namespace dspy::run {
 
 // Thrown while reading the command line; runCommand prints it and exits with Usage.
@@ -79,5 +85,11 @@ int predictCommand(const QStringList& args, QTextStream& out, QTextStream& err);
 int inspectCommand(const QStringList& args, QTextStream& out, QTextStream& err);
 int evaluateCommand(const QStringList& args, QTextStream& out, QTextStream& err);
 int indexCommand(const QStringList& args, QTextStream& out, QTextStream& err);
+int validateCommand(const QStringList& args, QTextStream& out, QTextStream& err);
+int exportCommand(const QStringList& args, QTextStream& out, QTextStream& err);
+
+// --project FILE --program NAME: that program graph, built (usage error or std::runtime_error
+// with the reasons otherwise).
+std::unique_ptr<GraphProgram> projectProgramFrom(const QString& command, const Options& opts);
 
 } // namespace dspy::run

@@ -25,6 +25,8 @@ const char* const kTopHelp =
     "  inspect  Print the last LM calls of dspy-run predict (DSPy's inspect_history).\n"
     "  evaluate Run DSPy's Evaluate over a dataset or a bundled sample; JSON summary.\n"
     "  index    Build a BM25 (SQLite FTS5) index of a corpus and query it.\n"
+    "  validate Check the program graphs of a .dspyproj project file.\n"
+    "  export   Write a project program's state as Python DSPy's program.save() JSON.\n"
     "\n"
     "Options:\n"
     "  -h, --help   Show this help.\n"
@@ -215,9 +217,15 @@ int runCommand(const QStringList& args, QTextStream& out, QTextStream& err)
             return evaluateCommand(rest, out, err);
         if (command == QLatin1String("index"))
             return indexCommand(rest, out, err);
-        throw UsageError(QStringLiteral("unknown command '%1' (commands: format, parse, demo, "
-                                        "predict, inspect, evaluate, index; see 'dspy-run --help')")
-                             .arg(command));
+        if (command == QLatin1String("validate"))
+            return validateCommand(rest, out, err);
+        if (command == QLatin1String("export"))
+            return exportCommand(rest, out, err);
+        throw UsageError(
+            QStringLiteral(
+                "unknown command '%1' (commands: format, parse, demo, "
+                "predict, inspect, evaluate, index, validate, export; see 'dspy-run --help')")
+                .arg(command));
     } catch (const UsageError& e) {
         err << "dspy-run: " << e.message << '\n';
         return Usage;

@@ -10,6 +10,7 @@
 #include "evaluate/evaluate.h"
 #include "evaluate/jsmetric.h"
 #include "evaluate/metrics.h"
+#include "graph/graphprogram.h"
 #include "lm/lmfactory.h"
 #include "modules/chainofthought.h"
 #include "modules/predict.h"
@@ -276,6 +277,12 @@ Signature parseSignature(const QString& cmd, const QString& where, const QString
 ProgramSpec programFrom(const QString& cmd, const Options& opts,
                         const std::optional<samples::SampleInfo>& sample)
 {
+    if (opts.has(QStringLiteral("project"))) {
+        // --project FILE --program NAME: a drawn program (graph/graphprogram.h).
+        std::unique_ptr<GraphProgram> graph = projectProgramFrom(cmd, opts);
+        const Signature sig = graph->signature();
+        return {std::move(graph), sig};
+    }
     const QString instructions = opts.value(QStringLiteral("instructions"));
     const bool cot = opts.has(QStringLiteral("cot"));
     std::optional<Signature> sig;
@@ -512,6 +519,7 @@ int evaluateCommand(const QStringList& args, QTextStream& out, QTextStream& err)
                                                            {QStringLiteral("cot"), false, true},
                                                            {QStringLiteral("instructions")},
                                                            {QStringLiteral("program")},
+                                                           {QStringLiteral("project")},
                                                            {QStringLiteral("sample")},
                                                            {QStringLiteral("data")},
                                                            {QStringLiteral("input-keys")},

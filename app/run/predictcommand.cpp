@@ -2,7 +2,9 @@
 // it leaves for dspy-run inspect.
 
 #include "cli.h"
+
 #include "command.h"
+#include "graph/graphprogram.h"
 
 #include "cache/lmcache.h"
 #include "lm/historystore.h"
@@ -101,13 +103,19 @@ int predictCommand(const QStringList& args, QTextStream& out, QTextStream& err)
                                                            {QStringLiteral("inputs")},
                                                            {QStringLiteral("input"), true},
                                                            {QStringLiteral("cot"), false, true},
+                                                           {QStringLiteral("project")},
+                                                           {QStringLiteral("program")},
                                                            {QStringLiteral("trace"), false, true}},
                        args);
     if (opts.help) {
         out << kPredictHelp;
         return Ok;
     }
-    const Signature sig = signatureFrom(cmd, opts);
+    // --project FILE --program NAME: a drawn program (graph/graphprogram.h).
+    std::unique_ptr<GraphProgram> graphProgram;
+    if (opts.has(QStringLiteral("project")))
+        graphProgram = projectProgramFrom(cmd, opts);
+    const Signature sig = graphProgram ? graphProgram->signature() : signatureFrom(cmd, opts);
     const AdapterPtr adapter = adapterFrom(cmd, opts);
     const QList<Example> demos = demosFrom(cmd, opts);
     const Object inputs = inputsFrom(cmd, opts, sig);
@@ -123,7 +131,9 @@ int predictCommand(const QStringList& args, QTextStream& out, QTextStream& err)
     const std::shared_ptr<ManagedLM> lm = *made;
 
     std::unique_ptr<Module> program;
-    if (opts.has(QStringLiteral("cot"))) {
+    if (graphProgram) {
+        program = std::move(graphProgram);
+    } else if (opts.has(QStringLiteral("cot"))) {
         auto cot = std::make_unique<ChainOfThought>(sig);
         cot->predict().demos() = demos;
         program = std::move(cot);

@@ -84,7 +84,8 @@ private Q_SLOTS:
         QTest::newRow("unknown command")
             << QStringList{"frobnicate"}
             << "dspy-run: unknown command 'frobnicate' (commands: format, parse, "
-               "demo, predict, inspect, evaluate, index; see 'dspy-run --help')\n";
+               "demo, predict, inspect, evaluate, index, validate, export; see 'dspy-run "
+               "--help')\n";
         QTest::newRow("unknown option")
             << QStringList{"format", "--signature", "a -> b", "--bogus", "1"}
             << "dspy-run: format: unknown option '--bogus' (see 'dspy-run format "

@@ -1,0 +1,153 @@
+// dspy-run validate / export, and the --project FILE --program NAME loading predict and evaluate
+// share (docs/graph.md).
+
+#include "cli.h"
+#include "command.h"
+
+#include "graph/projectfile.h"
+#include "retrieve/fts5retriever.h"
+
+#include <QTemporaryDir>
+
+#include <QSaveFile>
+
+namespace dspy::run {
+
+namespace {
+
+const char* const kValidateHelp =
+    "Usage: dspy-run validate FILE.dspyproj\n"
+    "\n"
+    "Loads a project file and checks every program graph: unconnected required inputs, type\n"
+    "mismatches, cycles, duplicate names, unknown node kinds (each naming the node and field),\n"
+    "and LM profiles holding secrets. Prints one problem a line; exit code 1 when there is any.\n";
+
+const char* const kExportHelp =
+    "Usage: dspy-run export --project FILE --program NAME --dspy-json OUT\n"
+    "\n"
+    "Writes the program's predictor state in Python DSPy's program.save() layout, with\n"
+    "predictor paths from the node names (\"answer.predict\" for a ChainOfThought node "
+    "'answer').\n";
+
+std::unique_ptr<Project> loadProject(const QString& cmd, const QString& path)
+{
+    auto project = Project::load(path);
+    if (!project)
+        throw std::runtime_error(QStringLiteral("%1: %2").arg(cmd, project.error()).toStdString());
+    return std::move(project.value());
+}
+
+} // namespace
+
+std::unique_ptr<GraphProgram> projectProgramFrom(const QString& cmd, const Options& opts)
+{
+    if (!opts.has(QStringLiteral("program")))
+        throw UsageError(QStringLiteral("%1: --project needs --program NAME").arg(cmd));
+    const QString path = opts.value(QStringLiteral("project"));
+    const QString name = opts.value(QStringLiteral("program"));
+    const std::unique_ptr<Project> project = loadProject(cmd, path);
+    const ProgramGraph* graph = project->program(name);
+    if (!graph)
+        throw UsageError(QStringLiteral("%1: %2 has no program '%3' (programs: %4)")
+                             .arg(cmd, path, name, project->programNames().join(u", ")));
+    // Retrieve nodes search the corpus of their settings "corpus" (a JSONL file or folder,
+    // relative to the project file, or a resource path such as :/dspy/datasets/corpus.jsonl),
+    // indexed with FTS5 into a temporary folder for this run.
+    GraphEnvironment env;
+    for (NodeId id : graph->allNodeIds()) {
+        const GraphNode* n = graph->node(id);
+        if (n->kind != nodekind::Retrieve || env.retriever)
+            continue;
+        const QString corpus = n->settings.value(u"corpus").toString();
+        if (corpus.isEmpty())
+            throw std::runtime_error(
+                QStringLiteral("%1: Retrieve node '%2' names no \"corpus\" in its settings")
+                    .arg(cmd, n->name)
+                    .toStdString());
+        const QString corpusPath =
+            corpus.startsWith(u':') ? corpus : Project::resolvePath(path, corpus);
+        auto docs = FTS5Retriever::readCorpus(corpusPath);
+        if (!docs)
+            throw std::runtime_error(
+                QStringLiteral("%1: node '%2': %3").arg(cmd, n->name, docs.error()).toStdString());
+        static QTemporaryDir indexDir;
+        const QString indexPath = indexDir.filePath(QStringLiteral("graph-%1.sqlite").arg(id));
+        if (auto built = FTS5Retriever::build(*docs, indexPath); !built)
+            throw std::runtime_error(
+                QStringLiteral("%1: node '%2': %3").arg(cmd, n->name, built.error()).toStdString());
+        auto opened = FTS5Retriever::open(indexPath);
+        if (!opened)
+            throw std::runtime_error(QStringLiteral("%1: node '%2': %3")
+                                         .arg(cmd, n->name, opened.error())
+                                         .toStdString());
+        env.retriever = *opened;
+    }
+    auto program = GraphProgram::build(*graph, env);
+    if (!program)
+        throw std::runtime_error(QStringLiteral("%1: program '%2' cannot run:\n%3")
+                                     .arg(cmd, name, program.error())
+                                     .toStdString());
+    return std::move(program.value());
+}
+
+int validateCommand(const QStringList& args, QTextStream& out, QTextStream& err)
+{
+    const QString cmd = QStringLiteral("validate");
+    if (args.contains(QStringLiteral("-h")) || args.contains(QStringLiteral("--help"))) {
+        out << kValidateHelp;
+        return Ok;
+    }
+    if (args.size() != 1 || args.first().startsWith(u"--"))
+        throw UsageError(QStringLiteral("validate: give one project file (see 'dspy-run validate "
+                                        "--help')"));
+    auto project = Project::load(args.first());
+    if (!project) {
+        err << "dspy-run: " << cmd << ": " << project.error() << '\n';
+        return Failure;
+    }
+    const QStringList problems = (*project)->validate();
+    for (const QString& p : problems)
+        out << p << '\n';
+    if (!problems.isEmpty())
+        return Failure;
+    out << args.first() << ": " << (*project)->programNames().size()
+        << " program(s), no problems\n";
+    return Ok;
+}
+
+int exportCommand(const QStringList& args, QTextStream& out, QTextStream&)
+{
+    const QString cmd = QStringLiteral("export");
+    const Options opts(
+        cmd,
+        {{QStringLiteral("project")}, {QStringLiteral("program")}, {QStringLiteral("dspy-json")}},
+        args);
+    if (opts.help) {
+        out << kExportHelp;
+        return Ok;
+    }
+    for (const char* o : {"project", "program", "dspy-json"}) {
+        if (!opts.has(QString::fromLatin1(o)))
+            throw UsageError(
+                QStringLiteral("export: --%1 is required").arg(QString::fromLatin1(o)));
+    }
+    const QString path = opts.value(QStringLiteral("project"));
+    const QString name = opts.value(QStringLiteral("program"));
+    const std::unique_ptr<Project> project = loadProject(cmd, path);
+    const ProgramGraph* graph = project->program(name);
+    if (!graph)
+        throw UsageError(QStringLiteral("export: %1 has no program '%2' (programs: %3)")
+                             .arg(path, name, project->programNames().join(u", ")));
+    auto json = exportDspyStateJson(*graph);
+    if (!json)
+        throw std::runtime_error(
+            QStringLiteral("export: program '%1': %2").arg(name, json.error()).toStdString());
+    QSaveFile f(opts.value(QStringLiteral("dspy-json")));
+    if (!f.open(QIODevice::WriteOnly) || f.write(json->toUtf8()) < 0 || !f.commit())
+        throw std::runtime_error(QStringLiteral("export: cannot write %1: %2")
+                                     .arg(opts.value(QStringLiteral("dspy-json")), f.errorString())
+                                     .toStdString());
+    return Ok;
+}
+
+} // namespace dspy::run

@@ -1,0 +1,119 @@
+#pragma once
+
+// GraphProgram — a ProgramGraph as a runnable, optimizable Module (docs/graph.md).
+//
+// build() validates the graph and makes one module per node (Predict, ChainOfThought, ReAct, ...),
+// loading each node's saved predictor state. forward() runs the nodes in dependency order; nodes
+// whose inputs are ready run at once, independent branches in parallel on a dedicated thread pool
+// (a node runs on the calling thread when the pool has no free thread, so nested graphs and
+// callers already on a pool never deadlock). Each node is called through Module::operator(), so
+// its span nests under the graph's in the trace (TraceRecorder) and callbacks see it.
+//
+// Events: pending (every node when a run starts), running, done, failed, cached (outputs reused
+// because the node's inputs and state are those of its last run, with setReuseUnchanged(true)),
+// and skipped (not run because an upstream node failed or the run was cancelled). The callback is
+// called from worker threads but never concurrently.
+//
+// A failing node stops the run: no new node starts, running ones finish, and forward() rethrows
+// the first node's exception. Cancellation (ctx.cancellation) is checked before each node starts;
+// forward() then throws Cancelled.
+//
+// namedPredictors(): the node name, then the module's own path: a Predict node `classify` is
+// "classify", a ChainOfThought node `answer` is "answer.predict", a ReAct node `agent` has
+// "agent.react" and "agent.extract.predict". saveState()/loadState() therefore work on drawn
+// programs, and storeState() writes the predictors' state back into the graph's nodes.
+
+#include "graph/programgraph.h"
+#include "modules/module.h"
+#include "modules/tool.h"
+#include "retrieve/retriever.h"
+
+#include <functional>
+#include <vector>
+
+namespace dspy {
+
+// What nodes need from outside the graph.
+struct GraphEnvironment
+{
+    RetrieverPtr retriever;     // for Retrieve nodes
+    QHash<QString, Tool> tools; // ReAct nodes' settings "tools" may name these
+    // Build only to read or write predictor state: Retrieve nodes need no retriever.
+    bool stateOnly = false;
+};
+
+enum class NodeStatus { Pending, Running, Done, Failed, Cached, Skipped };
+QString nodeStatusName(NodeStatus status); // "pending", "running", ...
+
+struct NodeEvent
+{
+    NodeId node = InvalidNodeId;
+    QString name;
+    NodeStatus status = NodeStatus::Pending;
+    QString error;  // failed / skipped: why
+    Object outputs; // done / cached
+    qint64 elapsedUs = 0;
+};
+using NodeEventFn = std::function<void(const NodeEvent&)>;
+
+class GraphProgram final : public Module
+{
+public:
+    // Fails with every validation issue (one a line) or a node that cannot be built (unknown
+    // tool, bad settings, bad saved state), naming the node.
+    static Expected<std::unique_ptr<GraphProgram>, QString> build(const ProgramGraph& graph,
+                                                                  GraphEnvironment env = {});
+    GraphProgram(const GraphProgram& other);
+    ~GraphProgram() override;
+
+    Prediction forward(const Example& inputs, RunContext& ctx) override;
+    QString instanceName() const override;
+    std::unique_ptr<Module> clone() const override;
+    QList<NamedPredictor> namedPredictors() override;
+
+    const Signature& signature() const { return m_signature; }
+    // The module of a node (nullptr for Input/Output or an unknown name).
+    Module* nodeModule(const QString& name);
+    QStringList nodeNames() const; // in dependency order
+
+    void setEventCallback(NodeEventFn fn) { m_onEvent = std::move(fn); }
+    // At most this many nodes at once (default 8; 1 runs the nodes one by one in order).
+    void setMaxParallel(int n) { m_maxParallel = std::max(1, n); }
+    void setReuseUnchanged(bool on) { m_reuse = on; }
+
+    // Writes every node's predictor state ({"<sub-path>": state}) into the graph's nodes.
+    void storeState(ProgramGraph& graph) const;
+
+private:
+    struct Binding
+    {
+        QString field;   // this node's input
+        int source = -1; // step index
+        QString sourceField;
+    };
+    struct Step
+    {
+        NodeId id = InvalidNodeId;
+        QString name;
+        QString kind;
+        std::unique_ptr<Module> module; // null for Input and Output
+        QList<Binding> inputs;
+        QList<int> dependents;
+        QStringList outputFields; // Input: the program's inputs
+    };
+    struct Memo;
+
+    GraphProgram() = default;
+    void emitEvent(const NodeEvent& e);
+    Object runStep(int index, const Object& inputs, RunContext& ctx, bool* cached);
+
+    Signature m_signature;
+    std::vector<Step> m_steps; // in dependency order
+    NodeEventFn m_onEvent;
+    int m_maxParallel = 8;
+    bool m_reuse = false;
+    std::shared_ptr<Memo> m_memo;
+    std::shared_ptr<QMutex> m_eventMutex = std::make_shared<QMutex>();
+};
+
+} // namespace dspy

@@ -1,0 +1,346 @@
+#include "graph/graphprogram.h"
+#include "lm/scriptedlm.h"
+#include "modules/predict.h"
+
+#include <QMutex>
+#include <QSemaphore>
+#include <QTest>
+
+#include <atomic>
+
+using namespace dspy;
+
+namespace {
+
+// Delegates to a ScriptedLM, but each call waits (up to 10 s) until `rendezvous` calls are in
+// flight at once: sequential execution can never meet it, so maxInFlight shows real overlap.
+class RendezvousLM final : public LM
+{
+public:
+    RendezvousLM(LMPtr inner, int rendezvous)
+        : m_inner(std::move(inner))
+        , m_rendezvous(rendezvous)
+    {}
+    QString model() const override { return m_inner->model(); }
+    QFuture<LMResponse> call(const LMRequest& request) override
+    {
+        const int now = ++m_inFlight;
+        int seen = m_maxInFlight.load();
+        while (now > seen && !m_maxInFlight.compare_exchange_weak(seen, now)) {
+        }
+        if (m_calls++ < m_rendezvous) {
+            m_arrived.release();
+            // Wait until everyone of the first group arrived.
+            if (m_arrived.tryAcquire(m_rendezvous, 10000))
+                m_arrived.release(m_rendezvous);
+        }
+        auto f = m_inner->call(request);
+        f.waitForFinished();
+        --m_inFlight;
+        return f;
+    }
+    int maxInFlight() const { return m_maxInFlight.load(); }
+
+private:
+    LMPtr m_inner;
+    int m_rendezvous;
+    std::atomic_int m_inFlight{0};
+    std::atomic_int m_maxInFlight{0};
+    std::atomic_int m_calls{0};
+    QSemaphore m_arrived;
+};
+
+// Input(question) -> a: question -> x, b: question -> y -> c: x, y -> answer -> Output(answer)
+void buildDiamond(ProgramGraph& g)
+{
+    g.setProgramSignature(QStringLiteral("question -> answer"));
+    const NodeId in = g.addNode(nodekind::Input, QStringLiteral("input"));
+    const NodeId a = g.addNode(nodekind::Predict, QStringLiteral("a"));
+    g.setNodeSignature(a, QStringLiteral("question -> x"));
+    const NodeId b = g.addNode(nodekind::Predict, QStringLiteral("b"));
+    g.setNodeSignature(b, QStringLiteral("question -> y"));
+    const NodeId c = g.addNode(nodekind::Predict, QStringLiteral("c"));
+    g.setNodeSignature(c, QStringLiteral("x, y -> answer"));
+    const NodeId out = g.addNode(nodekind::Output, QStringLiteral("output"));
+    g.addConnection({in, QStringLiteral("question"), a, QStringLiteral("question")});
+    g.addConnection({in, QStringLiteral("question"), b, QStringLiteral("question")});
+    g.addConnection({a, QStringLiteral("x"), c, QStringLiteral("x")});
+    g.addConnection({b, QStringLiteral("y"), c, QStringLiteral("y")});
+    g.addConnection({c, QStringLiteral("answer"), out, QStringLiteral("answer")});
+}
+
+std::shared_ptr<ScriptedLM> diamondLM()
+{
+    return ScriptedLM::bySubstring({
+        {QStringLiteral("field `[[ ## x ## ]]`"), Object{{QStringLiteral("x"), Value("ex")}}},
+        {QStringLiteral("field `[[ ## y ## ]]`"), Object{{QStringLiteral("y"), Value("why")}}},
+        {QStringLiteral("field `[[ ## answer ## ]]`"),
+         Object{{QStringLiteral("answer"), Value("both")}}},
+    });
+}
+
+struct EventLog
+{
+    QMutex mutex;
+    QList<NodeEvent> events;
+    NodeEventFn fn()
+    {
+        return [this](const NodeEvent& e) {
+            QMutexLocker lock(&mutex);
+            events.append(e);
+        };
+    }
+    QStringList of(const QString& node)
+    {
+        QMutexLocker lock(&mutex);
+        QStringList out;
+        for (const NodeEvent& e : events) {
+            if (e.name == node)
+                out.append(nodeStatusName(e.status));
+        }
+        return out;
+    }
+};
+
+} // namespace
+
+class TstGraphProgram : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void runsDiamondInDependencyOrder()
+    {
+        ProgramGraph g;
+        buildDiamond(g);
+        auto program = GraphProgram::build(g);
+        QVERIFY2(program, qPrintable(program ? QString() : program.error()));
+        EventLog log;
+        (*program)->setEventCallback(log.fn());
+        auto lm = diamondLM();
+        RunContext ctx(lm);
+        const Prediction p = (**program)(Example{{QStringLiteral("question"), Value("q?")}}, ctx);
+        QCOMPARE(p.get(u"answer").toString(), QStringLiteral("both"));
+        QCOMPARE(p.keys(), QStringList{QStringLiteral("answer")});
+        for (const char* n : {"a", "b", "c"})
+            QCOMPARE(log.of(QString::fromLatin1(n)),
+                     (QStringList{QStringLiteral("pending"), QStringLiteral("running"),
+                                  QStringLiteral("done")}));
+        // c saw both branches' outputs.
+        const QList<LMRequest> requests = lm->requests();
+        QCOMPARE(requests.size(), 3);
+        const QString last = requests.last().messages.last().content;
+        QVERIFY2(last.contains(QStringLiteral("ex")) && last.contains(QStringLiteral("why")),
+                 qPrintable(last));
+        QCOMPARE((*program)->nodeNames(),
+                 (QStringList{QStringLiteral("input"), QStringLiteral("a"), QStringLiteral("b"),
+                              QStringLiteral("c"), QStringLiteral("output")}));
+    }
+
+    void independentBranchesOverlap()
+    {
+        ProgramGraph g;
+        buildDiamond(g);
+        auto program = GraphProgram::build(g);
+        QVERIFY(program);
+        auto lm = std::make_shared<RendezvousLM>(diamondLM(), 2);
+        RunContext ctx(lm);
+        const Prediction p = (**program)(Example{{QStringLiteral("question"), Value("q?")}}, ctx);
+        QCOMPARE(p.get(u"answer").toString(), QStringLiteral("both"));
+        QCOMPARE(lm->maxInFlight(), 2);
+    }
+
+    void sequentialWhenMaxParallelIsOne()
+    {
+        ProgramGraph g;
+        buildDiamond(g);
+        auto program = GraphProgram::build(g);
+        QVERIFY(program);
+        (*program)->setMaxParallel(1);
+        EventLog log;
+        (*program)->setEventCallback(log.fn());
+        RunContext ctx(diamondLM());
+        (**program)(Example{{QStringLiteral("question"), Value("q?")}}, ctx);
+        QStringList order;
+        for (const NodeEvent& e : log.events) {
+            if (e.status == NodeStatus::Running)
+                order.append(e.name);
+        }
+        QCOMPARE(order,
+                 (QStringList{QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c")}));
+    }
+
+    void failureStopsDownstream()
+    {
+        ProgramGraph g;
+        buildDiamond(g);
+        auto program = GraphProgram::build(g);
+        QVERIFY(program);
+        (*program)->setMaxParallel(1);
+        EventLog log;
+        (*program)->setEventCallback(log.fn());
+        // Neither the chat nor the JSON fallback parse can read this.
+        RunContext ctx(ScriptedLM::raw({QStringLiteral("nonsense"), QStringLiteral("nonsense"),
+                                        QStringLiteral("nonsense"), QStringLiteral("nonsense")}));
+        bool threw = false;
+        try {
+            (**program)(Example{{QStringLiteral("question"), Value("q?")}}, ctx);
+        } catch (const std::exception&) {
+            threw = true;
+        }
+        QVERIFY(threw);
+        QCOMPARE(log.of(QStringLiteral("a")),
+                 (QStringList{QStringLiteral("pending"), QStringLiteral("running"),
+                              QStringLiteral("failed")}));
+        QCOMPARE(log.of(QStringLiteral("b")),
+                 (QStringList{QStringLiteral("pending"), QStringLiteral("skipped")}));
+        QCOMPARE(log.of(QStringLiteral("c")),
+                 (QStringList{QStringLiteral("pending"), QStringLiteral("skipped")}));
+        for (const NodeEvent& e : log.events) {
+            if (e.name == u"c" && e.status == NodeStatus::Skipped)
+                QCOMPARE(e.error, QStringLiteral("node 'a' failed"));
+            if (e.status == NodeStatus::Failed)
+                QVERIFY(!e.error.isEmpty());
+        }
+    }
+
+    void cancellationMidGraph()
+    {
+        ProgramGraph g;
+        buildDiamond(g);
+        auto program = GraphProgram::build(g);
+        QVERIFY(program);
+        (*program)->setMaxParallel(1);
+        auto token = std::make_shared<CancellationToken>();
+        EventLog log;
+        (*program)->setEventCallback([&](const NodeEvent& e) {
+            log.fn()(e);
+            if (e.name == u"a" && e.status == NodeStatus::Done)
+                token->cancel();
+        });
+        auto lm = diamondLM();
+        RunContext ctx(lm);
+        ctx.cancellation = token;
+        bool cancelled = false;
+        try {
+            (**program)(Example{{QStringLiteral("question"), Value("q?")}}, ctx);
+        } catch (const Cancelled&) {
+            cancelled = true;
+        }
+        QVERIFY(cancelled);
+        QCOMPARE(lm->requests().size(), 1);
+        QCOMPARE(log.of(QStringLiteral("b")),
+                 (QStringList{QStringLiteral("pending"), QStringLiteral("skipped")}));
+        QCOMPARE(log.of(QStringLiteral("c")),
+                 (QStringList{QStringLiteral("pending"), QStringLiteral("skipped")}));
+    }
+
+    void reuseUnchangedNodesIsCached()
+    {
+        ProgramGraph g;
+        buildDiamond(g);
+        auto program = GraphProgram::build(g);
+        QVERIFY(program);
+        (*program)->setReuseUnchanged(true);
+        auto lm = diamondLM();
+        RunContext ctx(lm);
+        (**program)(Example{{QStringLiteral("question"), Value("q?")}}, ctx);
+        EventLog log;
+        (*program)->setEventCallback(log.fn());
+        const Prediction p = (**program)(Example{{QStringLiteral("question"), Value("q?")}}, ctx);
+        QCOMPARE(p.get(u"answer").toString(), QStringLiteral("both"));
+        QCOMPARE(lm->requests().size(), 3);
+        QCOMPARE(log.of(QStringLiteral("c")),
+                 (QStringList{QStringLiteral("pending"), QStringLiteral("running"),
+                              QStringLiteral("cached")}));
+        // A changed state (a demo) runs the node again.
+        Module* a = (*program)->nodeModule(QStringLiteral("a"));
+        a->namedPredictors().first().predictor->demos().append(
+            Example{{QStringLiteral("question"), Value("d")}, {QStringLiteral("x"), Value("e")}});
+        (**program)(Example{{QStringLiteral("question"), Value("q?")}}, ctx);
+        QCOMPARE(lm->requests().size(), 4);
+    }
+
+    void namedPredictorsUseNodeNames()
+    {
+        ProgramGraph g;
+        g.setProgramSignature(QStringLiteral("question -> answer"));
+        const NodeId in = g.addNode(nodekind::Input, QStringLiteral("input"));
+        const NodeId cls = g.addNode(nodekind::Predict, QStringLiteral("classify"));
+        g.setNodeSignature(cls, QStringLiteral("question -> topic"));
+        const NodeId ans = g.addNode(nodekind::ChainOfThought, QStringLiteral("answer"));
+        g.setNodeSignature(ans, QStringLiteral("question, topic -> answer"));
+        const NodeId out = g.addNode(nodekind::Output, QStringLiteral("output"));
+        g.addConnection({in, QStringLiteral("question"), cls, QStringLiteral("question")});
+        g.addConnection({in, QStringLiteral("question"), ans, QStringLiteral("question")});
+        g.addConnection({cls, QStringLiteral("topic"), ans, QStringLiteral("topic")});
+        g.addConnection({ans, QStringLiteral("answer"), out, QStringLiteral("answer")});
+        auto program = GraphProgram::build(g);
+        QVERIFY2(program, qPrintable(program ? QString() : program.error()));
+        QStringList paths;
+        for (const NamedPredictor& np : (*program)->namedPredictors())
+            paths.append(np.path);
+        QCOMPARE(paths,
+                 (QStringList{QStringLiteral("classify"), QStringLiteral("answer.predict")}));
+
+        // saveState -> loadState across a rebuilt program, and back into the graph.
+        (*program)->namedPredictors().at(1).predictor->state().instructions =
+            QStringLiteral("Think hard.");
+        const Object saved = (*program)->saveState();
+        QVERIFY(saved.contains(u"answer.predict"));
+        auto again = GraphProgram::build(g);
+        QVERIFY(again);
+        QVERIFY((*again)->loadState(saved));
+        QCOMPARE((*again)->namedPredictors().at(1).predictor->signature().instructions(),
+                 QStringLiteral("Think hard."));
+        (*program)->storeState(g);
+        QVERIFY(g.node(ans)->state.contains(u"predict"));
+        QVERIFY(g.node(cls)->state.contains(u"self"));
+        auto fromGraph = GraphProgram::build(g);
+        QVERIFY(fromGraph);
+        QCOMPARE((*fromGraph)->namedPredictors().at(1).predictor->signature().instructions(),
+                 QStringLiteral("Think hard."));
+
+        // A clone is independent.
+        auto copy = (*fromGraph)->clone();
+        copy->namedPredictors().at(0).predictor->state().instructions = QStringLiteral("Other.");
+        QVERIFY(!(*fromGraph)->namedPredictors().at(0).predictor->state().instructions);
+    }
+
+    void buildRefusesInvalidGraphs()
+    {
+        ProgramGraph g;
+        buildDiamond(g);
+        g.deleteConnection({g.nodeByName(QStringLiteral("b")), QStringLiteral("y"),
+                            g.nodeByName(QStringLiteral("c")), QStringLiteral("y")});
+        auto program = GraphProgram::build(g);
+        QVERIFY(!program);
+        QCOMPARE(program.error(),
+                 QStringLiteral("node 'c', field 'y': required input is not connected"));
+
+        ProgramGraph r;
+        r.setProgramSignature(QStringLiteral("question -> passages: list[str]"));
+        const NodeId in = r.addNode(nodekind::Input, QStringLiteral("input"));
+        const NodeId ret = r.addNode(nodekind::Retrieve, QStringLiteral("search"));
+        const NodeId out = r.addNode(nodekind::Output, QStringLiteral("output"));
+        r.addConnection({in, QStringLiteral("question"), ret, QStringLiteral("query")});
+        r.addConnection({ret, QStringLiteral("passages"), out, QStringLiteral("passages")});
+        auto noRetriever = GraphProgram::build(r);
+        QVERIFY(!noRetriever);
+        QCOMPARE(noRetriever.error(),
+                 QStringLiteral("node 'search': no retriever is configured for Retrieve nodes"));
+    }
+
+    void missingProgramInputThrows()
+    {
+        ProgramGraph g;
+        buildDiamond(g);
+        auto program = GraphProgram::build(g);
+        QVERIFY(program);
+        RunContext ctx(diamondLM());
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, (**program)(Example{}, ctx));
+    }
+};
+
+QTEST_GUILESS_MAIN(TstGraphProgram)
+#include "tst_graphprogram.moc"
