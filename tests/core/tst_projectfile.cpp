@@ -245,6 +245,24 @@ private Q_SLOTS:
         QCOMPARE(*again, text);
     }
 
+    void sampleProjectsAreCanonical_data()
+    {
+        QTest::addColumn<QString>("name");
+        for (const char* n : {"arithmetic", "tickets", "rag", "agent"})
+            QTest::newRow(n) << QString::fromLatin1(n);
+    }
+    // The bundled samples are written as Project::save() writes them (clean diffs once edited).
+    void sampleProjectsAreCanonical()
+    {
+        QFETCH(QString, name);
+        const QString path = QStringLiteral(DSPY_SOURCE_DIR "/resources/projects/") + name +
+                             QStringLiteral(".dspyproj");
+        auto loaded = Project::load(path);
+        QVERIFY2(loaded, qPrintable(loaded ? QString() : loaded.error()));
+        QCOMPARE((*loaded)->validate(), QStringList());
+        QCOMPARE((*loaded)->toJson().toUtf8(), readBytes(path));
+    }
+
     void importReportsMismatches()
     {
         ProgramGraph g;
