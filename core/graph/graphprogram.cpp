@@ -11,6 +11,7 @@
 #include "modules/refine.h"
 #include "modules/retrieve.h"
 
+#include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QMutex>
 #include <QThreadPool>
@@ -27,6 +28,11 @@ QThreadPool* graphPool()
     static QThreadPool* pool = [] {
         auto* p = new QThreadPool;
         p->setMaxThreadCount(16);
+        // Its threads end while the application object still exists, as Qt ends its global
+        // pool's: their thread_local JavaScript engines (JS tools) are destroyed with Qt whole,
+        // instead of outliving main() in idle threads. The pool stays usable afterwards.
+        if (QCoreApplication::instance())
+            qAddPostRoutine([] { graphPool()->waitForDone(); });
         return p;
     }();
     return pool;
