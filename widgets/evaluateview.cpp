@@ -74,6 +74,8 @@ EvaluateView::EvaluateView(RunManager* manager, QWidget* parent)
     m_progress = new QProgressBar(this);
     m_score = new QLabel(this);
     m_score->setObjectName(QStringLiteral("score"));
+    m_score->setMinimumWidth(
+        m_score->fontMetrics().horizontalAdvance(QStringLiteral("0000 / 0000, score 100.0%")));
     m_filter = new QLineEdit(this);
     m_filter->setPlaceholderText(tr("Filter results"));
     m_filter->setClearButtonEnabled(true);
@@ -89,6 +91,7 @@ EvaluateView::EvaluateView(RunManager* manager, QWidget* parent)
     m_table = new QTableView(this);
     m_table->setModel(m_proxy);
     m_table->setSortingEnabled(true);
+    m_table->sortByColumn(IndexColumn, Qt::AscendingOrder);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->verticalHeader()->hide();

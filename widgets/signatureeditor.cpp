@@ -17,6 +17,8 @@
 #include <QSplitter>
 #include <QVBoxLayout>
 
+#include <cctype>
+
 namespace dspy::ui {
 
 namespace {
@@ -45,11 +47,20 @@ SignatureEditor::SignatureEditor(QWidget* parent)
     m_edit->setLexer(m_lexer);
     m_edit->setWrapMode(QsciScintilla::WrapWord);
     m_edit->setMarginWidth(1, 0);
-    m_apis = new QsciAPIs(m_lexer);
-    setKnownFieldNames({});
-    m_edit->setAutoCompletionSource(QsciScintilla::AcsAPIs);
-    m_edit->setAutoCompletionThreshold(1);
-    m_edit->setAutoCompletionCaseSensitivity(false);
+    // Completion is ours (showUserList): QsciAPIs prepares its word list on a thread that must
+    // not outlive the editor, and cannot tell a type position from a field position.
+    m_edit->setAutoCompletionSource(QsciScintilla::AcsNone);
+    connect(m_edit, &QsciScintilla::SCN_CHARADDED, this, &SignatureEditor::onCharAdded);
+    connect(m_edit, &QsciScintilla::userListActivated, this, [this](int, const QString& word) {
+        int line = 0, index = 0;
+        m_edit->getCursorPosition(&line, &index);
+        const QString before = m_edit->text(line).left(index);
+        qsizetype start = before.size();
+        while (start > 0 && (before[start - 1].isLetterOrNumber() || before[start - 1] == u'_'))
+            --start;
+        m_edit->setSelection(line, int(start), line, index);
+        m_edit->replaceSelectedText(word);
+    });
     m_edit->indicatorDefine(QsciScintilla::SquiggleIndicator, kErrorIndicator);
     m_edit->setIndicatorForegroundColor(QColor(Qt::red), kErrorIndicator);
 
@@ -143,12 +154,43 @@ void SignatureEditor::setAdapterName(const QString& name)
 void SignatureEditor::setKnownFieldNames(const QStringList& names)
 {
     m_knownFields = names;
-    m_apis->clear();
-    for (const QString& t : typeNames())
-        m_apis->add(t);
-    for (const QString& f : names)
-        m_apis->add(f);
-    m_apis->prepare();
+}
+
+QStringList SignatureEditor::completions(const QString& prefix, bool typePosition) const
+{
+    QStringList out;
+    for (const QString& w : typePosition ? typeNames() : m_knownFields)
+        if (w.startsWith(prefix, Qt::CaseInsensitive) && w != prefix)
+            out << w;
+    return out;
+}
+
+void SignatureEditor::complete()
+{
+    int line = 0, index = 0;
+    m_edit->getCursorPosition(&line, &index);
+    const QString before = m_edit->text(line).left(index);
+    qsizetype start = before.size();
+    while (start > 0 && (before[start - 1].isLetterOrNumber() || before[start - 1] == u'_'))
+        --start;
+    const QString prefix = before.mid(start);
+    if (prefix.isEmpty())
+        return;
+    // A type position: after the last top-level `:` of the current field, or inside brackets.
+    const QString head = before.left(start);
+    const qsizetype colon = head.lastIndexOf(u':');
+    const qsizetype sep = std::max(head.lastIndexOf(u','), head.lastIndexOf(QStringLiteral("->")));
+    const bool inBrackets = head.count(u'[') > head.count(u']');
+    const bool typePosition = inBrackets || colon > sep;
+    const QStringList words = completions(prefix, typePosition);
+    if (!words.isEmpty())
+        m_edit->showUserList(1, words);
+}
+
+void SignatureEditor::onCharAdded(int ch)
+{
+    if (ch < 128 && (std::isalnum(ch) || ch == '_'))
+        complete();
 }
 
 Object SignatureEditor::placeholderInputs(const Signature& signature)

@@ -12,7 +12,6 @@
 class QComboBox;
 class QLabel;
 class QPushButton;
-class QsciAPIs;
 class QsciScintilla;
 
 namespace dspy::ui {
@@ -46,6 +45,11 @@ public:
 
     // Field names offered by completion besides the type names (e.g. the project's fields).
     void setKnownFieldNames(const QStringList& names);
+    // What completion offers for the word before the cursor: type names after a `:` (or inside
+    // brackets), field names elsewhere; those starting with `prefix`, case-insensitively.
+    QStringList completions(const QString& prefix, bool typePosition) const;
+    // Shows the completion list for the word at the cursor (also on every typed character).
+    void complete();
 
     // The inputs the preview formats: every input field set to "{field}".
     static Object placeholderInputs(const Signature& signature);
@@ -70,10 +74,10 @@ private:
     void updatePreview();
     void showError(const SignatureError& error);
     void clearError();
+    void onCharAdded(int ch);
 
     QsciScintilla* m_edit = nullptr;
     SignatureLexer* m_lexer = nullptr;
-    QsciAPIs* m_apis = nullptr;
     QComboBox* m_adapter = nullptr;
     QLabel* m_status = nullptr;
     MessageView* m_preview = nullptr;

@@ -98,6 +98,28 @@ private Q_SLOTS:
         QCOMPARE(QApplication::clipboard()->text(), editor.previewText());
     }
 
+    void completionOffersTypesAfterAColonAndFieldsElsewhere()
+    {
+        SignatureEditor editor;
+        editor.setKnownFieldNames({QStringLiteral("question"), QStringLiteral("answer")});
+        const QStringList li{QStringLiteral("list"), QStringLiteral("Literal"),
+                             QStringLiteral("List")};
+        QCOMPARE(editor.completions(QStringLiteral("li"), true), li);
+        QCOMPARE(editor.completions(QStringLiteral("qu"), false),
+                 QStringList{QStringLiteral("question")});
+        QVERIFY(editor.completions(QStringLiteral("qu"), true).isEmpty());
+
+        // Typing after a colon pops the list; choosing an entry completes the word.
+        editor.show();
+        editor.setText(QStringLiteral("question -> answer: "));
+        editor.editor()->setCursorPosition(0, int(editor.text().size()));
+        QTest::keyClicks(editor.editor(), QStringLiteral("fl"));
+        QVERIFY(editor.editor()->isListActive());
+        QTest::keyClick(editor.editor(), Qt::Key_Return);
+        QCOMPARE(editor.text(), QStringLiteral("question -> answer: float"));
+        QTRY_VERIFY(editor.signature().has_value());
+    }
+
     void theLexerStylesFieldsTypesAndTheArrow()
     {
         const QByteArray text = "q, c: list[str] -> a: int";
