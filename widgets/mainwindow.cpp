@@ -4,11 +4,14 @@
 #include "evaluateview.h"
 #include "modules/predict.h"
 #include "signatureeditor.h"
+#include "traceinspector.h"
+#include "tracemodel.h"
 
 #include <QAction>
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QDateTime>
+#include <QDir>
 #include <QDockWidget>
 #include <QFileInfo>
 #include <QLabel>
@@ -16,10 +19,12 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSettings>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabBar>
 #include <QTabWidget>
 #include <QTextBrowser>
+#include <QTimer>
 #include <QToolBar>
 #include <QTreeWidget>
 #include <QVBoxLayout>
@@ -75,6 +80,23 @@ MainWindow::MainWindow(const QString& projectPath, QWidget* parent)
     buildDocks();
     buildToolBar();
     buildStatusBar();
+
+    const QString traceDir =
+        projectPath.isEmpty()
+            ? QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation)
+            : projectPath;
+    QDir().mkpath(traceDir);
+    if (auto store = TraceStore::open(QDir(traceDir).filePath(QStringLiteral("traces.sqlite")))) {
+        m_manager->setTraceStore(*store);
+        m_traces->setStore(*store);
+    } else {
+        appendLog(tr("Runs are not traced: %1").arg(store.error()));
+    }
+    // A finished run's spans are in the store once its writer has caught up; the tree reloads.
+    connect(m_manager, &RunManager::runFinished, this, [this] {
+        QTimer::singleShot(TraceStoreOptions{}.maxWaitMs * 2, m_traces->model(),
+                           &TraceModel::reload);
+    });
 
     connect(m_manager, &RunManager::statsChanged, this, &MainWindow::updateStats);
     connect(m_manager, &RunManager::runStarted, this,
@@ -201,6 +223,9 @@ void MainWindow::buildDocks()
     m_log->setObjectName(QStringLiteral("log"));
     m_log->setReadOnly(true);
     m_log->setMaximumBlockCount(10000);
+    m_traces = new TraceInspector(this);
+    m_traces->setObjectName(QStringLiteral("traces"));
+    m_bottom->addTab(m_traces, tr("Traces"));
     m_bottom->addTab(m_log, tr("Log"));
     auto* bottomDock = new QDockWidget(tr("Traces / Log"), this);
     bottomDock->setObjectName(QStringLiteral("TracesDock"));
@@ -330,7 +355,8 @@ EvaluateView* MainWindow::evaluateView()
 
 QStringList MainWindow::viewNames()
 {
-    return {QStringLiteral("welcome"), QStringLiteral("signature"), QStringLiteral("evaluate")};
+    return {QStringLiteral("welcome"), QStringLiteral("signature"), QStringLiteral("evaluate"),
+            QStringLiteral("traces")};
 }
 
 bool MainWindow::showView(const QString& name)
@@ -341,6 +367,8 @@ bool MainWindow::showView(const QString& name)
         openSample(samples::names().value(0));
     } else if (name == QLatin1String("evaluate")) {
         m_tabs->setCurrentWidget(evaluateView());
+    } else if (name == QLatin1String("traces")) {
+        m_bottom->setCurrentWidget(m_traces);
     } else {
         return false;
     }

@@ -16,6 +16,7 @@ namespace dspy::ui {
 
 class EvaluateView;
 class SignatureEditor;
+class TraceInspector;
 
 // The workbench's main window: Project dock (samples, signatures, datasets, LM profiles), tabbed
 // editors (Welcome page, signature editors, the evaluate view), Inspector dock, Traces/Log dock,
@@ -29,6 +30,8 @@ public:
     static QString simulatedProfileName();
     static constexpr const char* kSimulatedModel = "lmsim/sim";
 
+    // Runs are traced to PROJECT/traces.sqlite, or without a project to the session file in the
+    // application's data directory.
     explicit MainWindow(const QString& projectPath = {}, QWidget* parent = nullptr);
     ~MainWindow() override;
 
@@ -36,13 +39,14 @@ public:
     QTabWidget* tabs() const { return m_tabs; }
     QComboBox* profileSelector() const { return m_profile; }
     QPlainTextEdit* log() const { return m_log; }
+    TraceInspector* traceInspector() const { return m_traces; }
     QString statusText() const; // the status bar's labels, joined by " | "
 
     // Opens the sample's signature in an editor tab (or focuses it) and returns the editor.
     SignatureEditor* openSample(const QString& name);
     SignatureEditor* currentSignatureEditor() const;
     EvaluateView* evaluateView(); // created on first use
-    // Selects a view by name for --screenshot: "welcome", "signature", "evaluate".
+    // Selects a view by name for --screenshot: "welcome", "signature", "evaluate", "traces".
     bool showView(const QString& name);
     static QStringList viewNames();
 
@@ -84,6 +88,7 @@ private:
     QLabel* m_tokens = nullptr;
     QLabel* m_cache = nullptr;
     EvaluateView* m_evaluate = nullptr;
+    TraceInspector* m_traces = nullptr;
     QHash<QString, SignatureEditor*> m_sampleEditors;
     QHash<SignatureEditor*, QString> m_editorSample;
 };

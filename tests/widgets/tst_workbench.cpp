@@ -6,6 +6,8 @@
 #include "mainwindow.h"
 #include "qsci.h"
 #include "signatureeditor.h"
+#include "traceinspector.h"
+#include "tracemodel.h"
 
 #include <QAction>
 #include <QComboBox>
@@ -33,6 +35,7 @@ private Q_SLOTS:
     {
         QVERIFY(m_config.isValid());
         qputenv("XDG_CONFIG_HOME", m_config.path().toUtf8());
+        qputenv("XDG_DATA_HOME", m_config.path().toUtf8()); // the session's trace file
         QCoreApplication::setOrganizationName(QStringLiteral("dspy-workbench-test"));
         QCoreApplication::setApplicationName(QStringLiteral("tst_workbench"));
     }
@@ -58,7 +61,8 @@ private Q_SLOTS:
 
     void openEditRunAndEvaluate()
     {
-        MainWindow window;
+        QTemporaryDir project;
+        MainWindow window(project.path());
         window.show();
         SignatureEditor* editor = window.openSample(QStringLiteral("arithmetic"));
         QVERIFY(editor);
@@ -96,6 +100,8 @@ private Q_SLOTS:
         QCOMPARE(window.evaluateView()->resultsModel()->rowCount(), 10);
         // The status bar counts the session's LM calls.
         QTRY_VERIFY(window.runManager()->sessionStats()->snapshot().calls >= 11);
+        // The runs were traced: the trace inspector lists them (newest runs from the store).
+        QTRY_VERIFY(window.traceInspector()->model()->rowCount() >= 2);
         QTRY_VERIFY(window.statusText().contains(QStringLiteral("0 calls in flight")) ||
                     window.statusText().contains(QStringLiteral("0 call(s) in flight")));
     }
@@ -122,6 +128,7 @@ private Q_SLOTS:
         QTest::newRow("welcome") << QStringLiteral("welcome");
         QTest::newRow("signature") << QStringLiteral("signature");
         QTest::newRow("evaluate") << QStringLiteral("evaluate");
+        QTest::newRow("traces") << QStringLiteral("traces");
     }
 
     void screenshotWritesAPngOfTheRequestedSize()

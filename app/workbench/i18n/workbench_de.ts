@@ -270,6 +270,14 @@
         <source>Run %1</source>
         <translation>%1 ausführen</translation>
     </message>
+    <message>
+        <source>Runs are not traced: %1</source>
+        <translation>Läufe werden nicht aufgezeichnet: %1</translation>
+    </message>
+    <message>
+        <source>Traces</source>
+        <translation>Traces</translation>
+    </message>
 </context>
 <context>
     <name>dspy::ui::SignatureEditor</name>
@@ -329,6 +337,84 @@
     <message>
         <source>Punctuation</source>
         <translation>Satzzeichen</translation>
+    </message>
+</context>
+<context>
+    <name>dspy::ui::TraceInspector</name>
+    <message>
+        <source>Search prompts and responses (Enter)</source>
+        <translation>Prompts und Antworten durchsuchen (Eingabe)</translation>
+    </message>
+    <message>
+        <source>All kinds</source>
+        <translation>Alle Arten</translation>
+    </message>
+    <message>
+        <source>Errors only</source>
+        <translation>Nur Fehler</translation>
+    </message>
+    <message>
+        <source>Messages</source>
+        <translation>Nachrichten</translation>
+    </message>
+    <message>
+        <source>Raw response</source>
+        <translation>Rohantwort</translation>
+    </message>
+    <message>
+        <source>Parsed fields</source>
+        <translation>Ausgewertete Felder</translation>
+    </message>
+    <message>
+        <source>Error: %1</source>
+        <translation>Fehler: %1</translation>
+    </message>
+</context>
+<context>
+    <name>dspy::ui::TraceModel</name>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1 ms</translation>
+    </message>
+    <message>
+        <source>hit</source>
+        <translation>Treffer</translation>
+    </message>
+    <message>
+        <source>miss</source>
+        <translation>kein Treffer</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Art</translation>
+    </message>
+    <message>
+        <source>Example</source>
+        <translation>Beispiel</translation>
+    </message>
+    <message>
+        <source>Latency</source>
+        <translation>Latenz</translation>
+    </message>
+    <message>
+        <source>Tokens</source>
+        <translation>Tokens</translation>
+    </message>
+    <message>
+        <source>Cost</source>
+        <translation>Kosten</translation>
+    </message>
+    <message>
+        <source>Cache</source>
+        <translation>Cache</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>Fehler</translation>
     </message>
 </context>
 <context>

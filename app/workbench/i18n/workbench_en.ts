@@ -270,6 +270,14 @@
         <source>Run %1</source>
         <translation type="unfinished" />
     </message>
+    <message>
+        <source>Runs are not traced: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Traces</source>
+        <translation type="unfinished" />
+    </message>
 </context>
 <context>
     <name>dspy::ui::SignatureEditor</name>
@@ -328,6 +336,84 @@
     </message>
     <message>
         <source>Punctuation</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>dspy::ui::TraceInspector</name>
+    <message>
+        <source>Search prompts and responses (Enter)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>All kinds</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Errors only</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Messages</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Raw response</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Parsed fields</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Error: %1</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>dspy::ui::TraceModel</name>
+    <message>
+        <source>%1 ms</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>hit</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>miss</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Name</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Example</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Latency</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Tokens</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Cost</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Cache</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Error</source>
         <translation type="unfinished" />
     </message>
 </context>
