@@ -147,7 +147,7 @@
     </message>
     <message>
         <source>&lt;h2&gt;DSPy Workbench&lt;/h2&gt;&lt;p&gt;Open a bundled sample. Each runs offline on the %1.&lt;/p&gt;</source>
-        <translation>&lt;h2&gt;DSPy Workbench&lt;/h2&gt;&lt;p&gt;Öffnen Sie ein mitgeliefertes Beispiel. Jedes läuft offline auf dem %1.&lt;/p&gt;</translation>
+        <translation>&lt;h2&gt;DSPy Workbench&lt;/h2&gt;&lt;p&gt;Öffnen Sie ein mitgeliefertes Beispiel. Jedes läuft offline mit dem Profil „%1“.&lt;/p&gt;</translation>
     </message>
     <message>
         <source>Open sample</source>
