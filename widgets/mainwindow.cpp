@@ -2,6 +2,8 @@
 
 #include "datasets/samples.h"
 #include "evaluateview.h"
+#include "keystore.h"
+#include "lmprofiledialog.h"
 #include "modules/predict.h"
 #include "signatureeditor.h"
 #include "traceinspector.h"
@@ -243,6 +245,17 @@ void MainWindow::buildToolBar()
     m_profile->addItem(simulatedProfileName(), QString::fromLatin1(kSimulatedModel));
     m_profile->setToolTip(tr("The LM profile runs use"));
     bar->addWidget(m_profile);
+    QAction* profiles = bar->addAction(tr("Profiles…"), this, [this] {
+        if (!m_keys)
+            m_keys = createSystemKeyStore(this);
+        LMProfileDialog dialog(m_manager, m_keys, this);
+        if (dialog.exec() != QDialog::Accepted)
+            return;
+        const LMProfile p = dialog.profile();
+        m_profile->addItem(p.name + QStringLiteral(" (") + p.lm.model + u')', p.lm.model);
+        m_profile->setCurrentIndex(m_profile->count() - 1);
+    });
+    profiles->setObjectName(QStringLiteral("actionProfiles"));
     bar->addSeparator();
     QAction* run = bar->addAction(tr("Run"), this, [this] { runExample(); });
     run->setObjectName(QStringLiteral("actionRun"));

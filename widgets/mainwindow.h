@@ -15,6 +15,7 @@ class QTreeWidget;
 namespace dspy::ui {
 
 class EvaluateView;
+class KeyStore;
 class SignatureEditor;
 class TraceInspector;
 
@@ -89,6 +90,7 @@ private:
     QLabel* m_cache = nullptr;
     EvaluateView* m_evaluate = nullptr;
     TraceInspector* m_traces = nullptr;
+    KeyStore* m_keys = nullptr;
     QHash<QString, SignatureEditor*> m_sampleEditors;
     QHash<SignatureEditor*, QString> m_editorSample;
 };

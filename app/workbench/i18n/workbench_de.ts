@@ -112,6 +112,93 @@
     </message>
 </context>
 <context>
+    <name>dspy::ui::LMProfileDialog</name>
+    <message>
+        <source>LM profile</source>
+        <translation>LM-Profil</translation>
+    </message>
+    <message>
+        <source>e.g. gpt-4o-mini</source>
+        <translation>z. B. gpt-4o-mini</translation>
+    </message>
+    <message>
+        <source>the provider's default</source>
+        <translation>Standard des Anbieters</translation>
+    </message>
+    <message>
+        <source>unlimited</source>
+        <translation>unbegrenzt</translation>
+    </message>
+    <message>
+        <source>the provider's default, e.g. OPENAI_API_KEY</source>
+        <translation>Standard des Anbieters, z. B. OPENAI_API_KEY</translation>
+    </message>
+    <message>
+        <source>stored in the keychain, never in project files</source>
+        <translation>im Schlüsselbund gespeichert, nie in Projektdateien</translation>
+    </message>
+    <message>
+        <source>Test</source>
+        <translation>Testen</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Provider</source>
+        <translation>Anbieter</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>Modell</translation>
+    </message>
+    <message>
+        <source>Base URL</source>
+        <translation>Basis-URL</translation>
+    </message>
+    <message>
+        <source>Temperature</source>
+        <translation>Temperatur</translation>
+    </message>
+    <message>
+        <source>Max tokens</source>
+        <translation>Max. Tokens</translation>
+    </message>
+    <message>
+        <source>Concurrency</source>
+        <translation>Parallelität</translation>
+    </message>
+    <message>
+        <source>Key variable</source>
+        <translation>Schlüsselvariable</translation>
+    </message>
+    <message>
+        <source>API key</source>
+        <translation>API-Schlüssel</translation>
+    </message>
+    <message>
+        <source>OK in %1 ms: %2</source>
+        <translation>OK in %1 ms: %2</translation>
+    </message>
+    <message>
+        <source>Failed: %1</source>
+        <translation>Fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Simulated</source>
+        <translation>Simuliert</translation>
+    </message>
+    <message>
+        <source>Testing…</source>
+        <translation>Teste…</translation>
+    </message>
+    <message>
+        <source>Test profile %1</source>
+        <translation>Profil %1 testen</translation>
+    </message>
+</context>
+<context>
     <name>dspy::ui::MainWindow</name>
     <message>
         <source>Simulated LM (offline)</source>
@@ -277,6 +364,10 @@
     <message>
         <source>Traces</source>
         <translation>Traces</translation>
+    </message>
+    <message>
+        <source>Profiles…</source>
+        <translation>Profile…</translation>
     </message>
 </context>
 <context>

@@ -112,6 +112,93 @@
     </message>
 </context>
 <context>
+    <name>dspy::ui::LMProfileDialog</name>
+    <message>
+        <source>LM profile</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>e.g. gpt-4o-mini</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>the provider's default</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>unlimited</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>the provider's default, e.g. OPENAI_API_KEY</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>stored in the keychain, never in project files</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Test</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Name</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Provider</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Model</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Base URL</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Temperature</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Max tokens</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Concurrency</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Key variable</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>API key</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>OK in %1 ms: %2</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Failed: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Simulated</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Testing…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Test profile %1</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
     <name>dspy::ui::MainWindow</name>
     <message>
         <source>Simulated LM (offline)</source>
@@ -276,6 +363,10 @@
     </message>
     <message>
         <source>Traces</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Profiles…</source>
         <translation type="unfinished" />
     </message>
 </context>
