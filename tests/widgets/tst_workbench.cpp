@@ -1,0 +1,178 @@
+// The workbench shell: the main flow (open a sample, edit its signature, run an example on the
+// simulated LM, evaluate) through the main window, the layout saved on close, and the
+// dspy-workbench binary's --screenshot mode.
+
+#include "evaluateview.h"
+#include "mainwindow.h"
+#include "qsci.h"
+#include "signatureeditor.h"
+#include "traceinspector.h"
+#include "tracemodel.h"
+
+#include <QAction>
+#include <QComboBox>
+#include <QDockWidget>
+#include <QImage>
+#include <QListWidget>
+#include <QPlainTextEdit>
+#include <QProcess>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardItemModel>
+#include <QTabWidget>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace dspy;
+using namespace dspy::ui;
+
+class TestWorkbench : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_config.isValid());
+        qputenv("XDG_CONFIG_HOME", m_config.path().toUtf8());
+        qputenv("XDG_DATA_HOME", m_config.path().toUtf8()); // the session's trace file
+        QCoreApplication::setOrganizationName(QStringLiteral("dspy-workbench-test"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_workbench"));
+    }
+
+    void theWindowHasItsDocksToolbarAndWelcomePage()
+    {
+        MainWindow window;
+        QCOMPARE(window.findChildren<QDockWidget*>().size(), 3);
+        QCOMPARE(window.tabs()->count(), 1);
+        auto* samples = window.findChild<QListWidget*>(QStringLiteral("samples"));
+        QVERIFY(samples);
+        QCOMPARE(samples->count(), 3);
+        QVERIFY(samples->item(0)->text().startsWith(QStringLiteral("arithmetic")));
+        QCOMPARE(window.profileSelector()->currentText(), QStringLiteral("Simulated LM (offline)"));
+        QCOMPARE(window.currentModel(), QStringLiteral("lmsim/sim"));
+        QVERIFY(window.statusText().contains(QStringLiteral("in flight")));
+        // Activating a sample on the Welcome page opens its signature.
+        Q_EMIT samples->itemActivated(samples->item(1));
+        auto* editor = qobject_cast<SignatureEditor*>(window.tabs()->currentWidget());
+        QVERIFY(editor);
+        QVERIFY(editor->text().startsWith(QStringLiteral("ticket")));
+    }
+
+    void openEditRunAndEvaluate()
+    {
+        QTemporaryDir project;
+        MainWindow window(project.path());
+        window.show();
+        SignatureEditor* editor = window.openSample(QStringLiteral("arithmetic"));
+        QVERIFY(editor);
+        QCOMPARE(window.openSample(QStringLiteral("arithmetic")), editor); // focused, not reopened
+        QCOMPARE(editor->text(), QStringLiteral("question -> answer: int"));
+
+        // A broken signature cannot run; the log says why.
+        editor->setText(QStringLiteral("question -> answer: innt"));
+        QVERIFY(!editor->signature());
+        QVERIFY(window.runExample().isEmpty());
+        QVERIFY(window.log()->toPlainText().contains(QStringLiteral("Cannot run")));
+
+        // Edited by typing: the run uses the edited signature (an extra output field).
+        editor->setText(QStringLiteral("question -> answer: int"));
+        editor->editor()->setCursorPosition(0, int(editor->text().size()));
+        QTest::keyClicks(editor->editor(), QStringLiteral(", note"));
+        QTRY_VERIFY(editor->signature() && editor->signature()->outputFields().size() == 2);
+
+        QSignalSpy example(&window, &MainWindow::exampleFinished);
+        const QString runId = window.runExample();
+        QVERIFY(!runId.isEmpty());
+        QTRY_COMPARE_WITH_TIMEOUT(example.size(), 1, 30000);
+        const auto outcome = example.first().first().value<PredictOutcome>();
+        QCOMPARE(outcome.runId, runId);
+        QVERIFY2(outcome.error.isEmpty(), qPrintable(outcome.error));
+        QVERIFY(outcome.prediction.contains(u"note"));
+        QVERIFY(!outcome.trace.isEmpty());
+        QVERIFY(window.log()->toPlainText().contains(QStringLiteral("Prediction")));
+
+        QSignalSpy evaluated(window.evaluateView(), &EvaluateView::finished);
+        window.evaluateView()->setLimit(10);
+        window.evaluate();
+        QCOMPARE(window.tabs()->currentWidget(), window.evaluateView());
+        QTRY_COMPARE_WITH_TIMEOUT(evaluated.size(), 1, 30000);
+        QCOMPARE(window.evaluateView()->resultsModel()->rowCount(), 10);
+        // The status bar counts the session's LM calls.
+        QTRY_VERIFY(window.runManager()->sessionStats()->snapshot().calls >= 11);
+        // The runs were traced: the trace inspector lists them (newest runs from the store).
+        QTRY_VERIFY(window.traceInspector()->model()->rowCount() >= 2);
+        QTRY_VERIFY(window.statusText().contains(QStringLiteral("0 calls in flight")) ||
+                    window.statusText().contains(QStringLiteral("0 call(s) in flight")));
+    }
+
+    void theLayoutIsSavedOnClose()
+    {
+        {
+            MainWindow window(QStringLiteral("/tmp/some-project"));
+            window.resize(900, 700);
+            window.show();
+            window.close();
+        }
+        QSettings settings;
+        QVERIFY(!settings.value(QStringLiteral("window/state")).toByteArray().isEmpty());
+        QCOMPARE(settings.value(QStringLiteral("project/last")).toString(),
+                 QStringLiteral("/tmp/some-project"));
+        MainWindow again;
+        QVERIFY(again.restoreState(settings.value(QStringLiteral("window/state")).toByteArray()));
+    }
+
+    void screenshotWritesAPngOfTheRequestedSize_data()
+    {
+        QTest::addColumn<QString>("view");
+        QTest::newRow("welcome") << QStringLiteral("welcome");
+        QTest::newRow("signature") << QStringLiteral("signature");
+        QTest::newRow("evaluate") << QStringLiteral("evaluate");
+        QTest::newRow("traces") << QStringLiteral("traces");
+    }
+
+    void screenshotWritesAPngOfTheRequestedSize()
+    {
+        QFETCH(QString, view);
+        const QString exe = qEnvironmentVariable("DSPY_WORKBENCH");
+        QVERIFY2(!exe.isEmpty(), "DSPY_WORKBENCH is not set");
+        QTemporaryDir dir;
+        const QString file = dir.filePath(view + QStringLiteral(".png"));
+        QProcess proc;
+        proc.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        QSignalSpy done(&proc, &QProcess::finished);
+        proc.start(exe, {QStringLiteral("--screenshot"), file, QStringLiteral("--view"), view,
+                         QStringLiteral("--size"), QStringLiteral("1024x700")});
+        QVERIFY(done.wait(60000));
+        QCOMPARE(proc.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(proc.exitCode(), 0);
+        QImage image(file, "PNG");
+        QVERIFY(!image.isNull());
+        QCOMPARE(image.size(), QSize(1024, 700));
+        // Not a blank image: a window has more than one colour.
+        QSet<QRgb> colours;
+        for (int y = 0; y < image.height(); y += 7)
+            for (int x = 0; x < image.width(); x += 7)
+                colours.insert(image.pixel(x, y));
+        QVERIFY(colours.size() > 5);
+    }
+
+    void screenshotRejectsAnUnknownView()
+    {
+        QProcess proc;
+        QSignalSpy done(&proc, &QProcess::finished);
+        QTemporaryDir dir;
+        proc.start(qEnvironmentVariable("DSPY_WORKBENCH"),
+                   {QStringLiteral("--screenshot"), dir.filePath(QStringLiteral("x.png")),
+                    QStringLiteral("--view"), QStringLiteral("nosuchview")});
+        QVERIFY(done.wait(60000));
+        QCOMPARE(proc.exitCode(), 2);
+        QVERIFY(proc.readAllStandardError().contains("unknown view"));
+    }
+
+private:
+    QTemporaryDir m_config;
+};
+
+QTEST_MAIN(TestWorkbench)
+#include "tst_workbench.moc"

@@ -1,0 +1,98 @@
+#pragma once
+
+#include "evaluate/evaluate.h"
+
+#include <QWidget>
+
+class QBarSet;
+class QChart;
+class QChartView;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QPushButton;
+class QSortFilterProxyModel;
+class QSpinBox;
+class QStandardItemModel;
+class QTableView;
+
+namespace dspy {
+class RunManager;
+}
+
+namespace dspy::ui {
+
+// Evaluates a bundled sample with the sample's signature (Predict) and metric through a
+// RunManager: progress while it runs, then a results table (inputs, prediction, gold, score,
+// error) with pass/fail colours, sort and filter, a score histogram and CSV/JSON export.
+// Nothing here waits: the run reports through the manager's signals.
+class EvaluateView final : public QWidget
+{
+    Q_OBJECT
+public:
+    enum Column {
+        IndexColumn,
+        InputsColumn,
+        PredictionColumn,
+        GoldColumn,
+        ScoreColumn,
+        ErrorColumn,
+        ColumnCount
+    };
+    static constexpr int kHistogramBins = 10;
+
+    explicit EvaluateView(RunManager* manager, QWidget* parent = nullptr);
+
+    void setSample(const QString& name);
+    QString sample() const;
+    void setLimit(int limit);
+    // The model id the runs use ("lmsim/sim": the simulated LM).
+    void setModel(const QString& model) { m_model = model; }
+
+    QString runId() const { return m_runId; }
+    bool isRunning() const;
+    const std::optional<EvaluationResult>& result() const { return m_result; }
+    QStandardItemModel* resultsModel() const { return m_model_; }
+    QSortFilterProxyModel* proxyModel() const { return m_proxy; }
+    // Example counts per score bin [i/10, (i+1)/10), the last bin closed.
+    QList<int> histogram() const { return m_bins; }
+
+    Expected<void, QString> exportCsv(const QString& path) const;
+    Expected<void, QString> exportJson(const QString& path) const;
+
+public Q_SLOTS:
+    void start();
+    void stop();
+
+Q_SIGNALS:
+    void finished(double score);
+
+private:
+    void onProgress(const QString& runId, const EvaluationProgress& progress);
+    void onFinished(const QString& runId, const EvaluationResult& result);
+    void fillTable(const EvaluationResult& result);
+    void exportTo(const QString& format);
+
+    RunManager* m_manager;
+    QString m_model = QStringLiteral("lmsim/sim");
+    QString m_runId;
+    std::optional<EvaluationResult> m_result;
+    QList<int> m_bins;
+
+    QComboBox* m_sample = nullptr;
+    QSpinBox* m_limit = nullptr;
+    QPushButton* m_run = nullptr;
+    QPushButton* m_stop = nullptr;
+    QPushButton* m_export = nullptr;
+    QProgressBar* m_progress = nullptr;
+    QLabel* m_score = nullptr;
+    QLineEdit* m_filter = nullptr;
+    QStandardItemModel* m_model_ = nullptr;
+    QSortFilterProxyModel* m_proxy = nullptr;
+    QTableView* m_table = nullptr;
+    QChart* m_chart = nullptr;
+    QChartView* m_chartView = nullptr;
+};
+
+} // namespace dspy::ui

@@ -1,0 +1,469 @@
+#include "mainwindow.h"
+
+#include "datasets/samples.h"
+#include "evaluateview.h"
+#include "keystore.h"
+#include "lmprofiledialog.h"
+#include "modules/predict.h"
+#include "signatureeditor.h"
+#include "traceinspector.h"
+#include "tracemodel.h"
+
+#include <QAction>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QDateTime>
+#include <QDir>
+#include <QDockWidget>
+#include <QFileInfo>
+#include <QLabel>
+#include <QListWidget>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QTabBar>
+#include <QTabWidget>
+#include <QTextBrowser>
+#include <QTimer>
+#include <QToolBar>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+namespace dspy::ui {
+
+namespace {
+
+constexpr int KindRole = Qt::UserRole + 1;
+constexpr int NameRole = Qt::UserRole + 2;
+
+QString valueText(const Value& v)
+{
+    return v.isString() ? v.toString() : v.toJson();
+}
+
+} // namespace
+
+QString MainWindow::simulatedProfileName()
+{
+    return tr("Simulated LM (offline)");
+}
+
+MainWindow::MainWindow(const QString& projectPath, QWidget* parent)
+    : QMainWindow(parent)
+    , m_projectPath(projectPath)
+    , m_manager(new RunManager(this))
+{
+    setObjectName(QStringLiteral("WorkbenchMainWindow"));
+    setWindowTitle(projectPath.isEmpty()
+                       ? tr("DSPy Workbench")
+                       : tr("%1 — DSPy Workbench").arg(QFileInfo(projectPath).fileName()));
+
+    m_tabs = new QTabWidget(this);
+    m_tabs->setDocumentMode(true);
+    m_tabs->setTabsClosable(true);
+    m_tabs->setMovable(true);
+    m_tabs->addTab(buildWelcome(), tr("Welcome"));
+    m_tabs->tabBar()->setTabButton(0, QTabBar::RightSide, nullptr);
+    m_tabs->tabBar()->setTabButton(0, QTabBar::LeftSide, nullptr);
+    connect(m_tabs, &QTabWidget::tabCloseRequested, this, [this](int index) {
+        QWidget* w = m_tabs->widget(index);
+        if (index == 0 || w == m_evaluate)
+            return; // the Welcome page and the evaluate view stay
+        if (auto* ed = qobject_cast<SignatureEditor*>(w)) {
+            m_sampleEditors.remove(m_editorSample.take(ed));
+        }
+        m_tabs->removeTab(index);
+        w->deleteLater();
+    });
+    setCentralWidget(m_tabs);
+
+    buildDocks();
+    buildToolBar();
+    buildStatusBar();
+
+    const QString traceDir =
+        projectPath.isEmpty()
+            ? QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation)
+            : projectPath;
+    QDir().mkpath(traceDir);
+    if (auto store = TraceStore::open(QDir(traceDir).filePath(QStringLiteral("traces.sqlite")))) {
+        m_manager->setTraceStore(*store);
+        m_traces->setStore(*store);
+    } else {
+        appendLog(tr("Runs are not traced: %1").arg(store.error()));
+    }
+    // A finished run's spans are in the store once its writer has caught up; the tree reloads.
+    connect(m_manager, &RunManager::runFinished, this, [this] {
+        QTimer::singleShot(TraceStoreOptions{}.maxWaitMs * 2, m_traces->model(),
+                           &TraceModel::reload);
+    });
+
+    connect(m_manager, &RunManager::statsChanged, this, &MainWindow::updateStats);
+    connect(m_manager, &RunManager::runStarted, this,
+            [this](const QString& id, const QString& kind, const QString& name) {
+                appendLog(tr("%1 run %2 started (%3)").arg(kind, name, id));
+            });
+    connect(m_manager, &RunManager::runFinished, this,
+            [this](const QString& id, const QString& status, const QString& error) {
+                appendLog(error.isEmpty() ? tr("Run %1 %2").arg(id, status)
+                                          : tr("Run %1 %2: %3").arg(id, status, error));
+            });
+    connect(m_manager, &RunManager::predictFinished, this, [this](const PredictOutcome& o) {
+        if (o.error.isEmpty()) {
+            QStringList fields;
+            for (const QString& k : o.prediction.keys())
+                fields << k + QStringLiteral(" = ") + valueText(o.prediction.get(k));
+            appendLog(tr("Prediction (%1 ms): %2")
+                          .arg(o.elapsedMs)
+                          .arg(fields.join(QStringLiteral("; "))));
+        }
+        Q_EMIT exampleFinished(o);
+    });
+    restoreLayout();
+}
+
+MainWindow::~MainWindow()
+{
+    // The manager waits for its workers while it is destroyed: no view may hear from it then.
+    QObject::disconnect(m_manager, nullptr, nullptr, nullptr);
+    delete m_manager;
+}
+
+QWidget* MainWindow::buildWelcome()
+{
+    auto* page = new QWidget(this);
+    page->setObjectName(QStringLiteral("welcome"));
+    auto* layout = new QVBoxLayout(page);
+    auto* title = new QLabel(tr("<h2>DSPy Workbench</h2>"
+                                "<p>Open a bundled sample. Each runs offline on the %1.</p>")
+                                 .arg(simulatedProfileName().toHtmlEscaped()),
+                             page);
+    title->setWordWrap(true);
+    layout->addWidget(title);
+    m_samples = new QListWidget(page);
+    m_samples->setObjectName(QStringLiteral("samples"));
+    for (const QString& name : samples::names()) {
+        const auto info = samples::info(name);
+        auto* item = new QListWidgetItem(
+            QStringLiteral("%1 — %2\n%3").arg(name, info->signature, info->description), m_samples);
+        item->setData(NameRole, name);
+    }
+    layout->addWidget(m_samples, 1);
+    auto* open = new QPushButton(tr("Open sample"), page);
+    layout->addWidget(open, 0, Qt::AlignLeft);
+    connect(m_samples, &QListWidget::itemActivated, this,
+            [this](QListWidgetItem* item) { openSample(item->data(NameRole).toString()); });
+    connect(open, &QPushButton::clicked, this, [this] {
+        if (QListWidgetItem* item = m_samples->currentItem())
+            openSample(item->data(NameRole).toString());
+    });
+    if (m_samples->count() > 0)
+        m_samples->setCurrentRow(0);
+    return page;
+}
+
+void MainWindow::buildDocks()
+{
+    m_project = new QTreeWidget(this);
+    m_project->setHeaderHidden(true);
+    const auto section = [this](const QString& title) {
+        auto* item = new QTreeWidgetItem(m_project, {title});
+        item->setExpanded(true);
+        return item;
+    };
+    QTreeWidgetItem* sigs = section(tr("Signatures"));
+    section(tr("Programs"));
+    QTreeWidgetItem* data = section(tr("Datasets"));
+    QTreeWidgetItem* metrics = section(tr("Metrics"));
+    QTreeWidgetItem* profiles = section(tr("LM profiles"));
+    section(tr("Runs"));
+    for (const QString& name : samples::names()) {
+        const auto info = samples::info(name);
+        auto* s = new QTreeWidgetItem(sigs, {info->signature});
+        s->setData(0, KindRole, QStringLiteral("signature"));
+        s->setData(0, NameRole, name);
+        auto* d = new QTreeWidgetItem(data, {name});
+        d->setData(0, KindRole, QStringLiteral("dataset"));
+        d->setData(0, NameRole, name);
+    }
+    auto* em = new QTreeWidgetItem(metrics, {QStringLiteral("exact_match")});
+    em->setData(0, KindRole, QStringLiteral("metric"));
+    auto* sim = new QTreeWidgetItem(profiles, {simulatedProfileName()});
+    sim->setData(0, KindRole, QStringLiteral("profile"));
+    m_project->expandAll();
+    connect(m_project, &QTreeWidget::currentItemChanged, this, [this](QTreeWidgetItem* item) {
+        if (item)
+            showInspectorFor(item->data(0, KindRole).toString(),
+                             item->data(0, NameRole).toString());
+    });
+    connect(m_project, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem* item) {
+        const QString kind = item->data(0, KindRole).toString();
+        if (kind == QLatin1String("signature"))
+            openSample(item->data(0, NameRole).toString());
+        else if (kind == QLatin1String("dataset")) {
+            evaluateView()->setSample(item->data(0, NameRole).toString());
+            m_tabs->setCurrentWidget(evaluateView());
+        }
+    });
+
+    auto* projectDock = new QDockWidget(tr("Project"), this);
+    projectDock->setObjectName(QStringLiteral("ProjectDock"));
+    projectDock->setWidget(m_project);
+    addDockWidget(Qt::LeftDockWidgetArea, projectDock);
+
+    m_inspector = new QTextBrowser(this);
+    m_inspector->setPlaceholderText(tr("Select an item to see its properties."));
+    auto* inspectorDock = new QDockWidget(tr("Inspector"), this);
+    inspectorDock->setObjectName(QStringLiteral("InspectorDock"));
+    inspectorDock->setWidget(m_inspector);
+    addDockWidget(Qt::RightDockWidgetArea, inspectorDock);
+
+    m_bottom = new QTabWidget(this);
+    m_log = new QPlainTextEdit(this);
+    m_log->setObjectName(QStringLiteral("log"));
+    m_log->setReadOnly(true);
+    m_log->setMaximumBlockCount(10000);
+    m_traces = new TraceInspector(this);
+    m_traces->setObjectName(QStringLiteral("traces"));
+    m_bottom->addTab(m_traces, tr("Traces"));
+    m_bottom->addTab(m_log, tr("Log"));
+    auto* bottomDock = new QDockWidget(tr("Traces / Log"), this);
+    bottomDock->setObjectName(QStringLiteral("TracesDock"));
+    bottomDock->setWidget(m_bottom);
+    addDockWidget(Qt::BottomDockWidgetArea, bottomDock);
+}
+
+void MainWindow::buildToolBar()
+{
+    QToolBar* bar = addToolBar(tr("Main"));
+    bar->setObjectName(QStringLiteral("MainToolBar"));
+    bar->addWidget(new QLabel(tr("LM: "), bar));
+    m_profile = new QComboBox(bar);
+    m_profile->setObjectName(QStringLiteral("profile"));
+    m_profile->addItem(simulatedProfileName(), QString::fromLatin1(kSimulatedModel));
+    m_profile->setToolTip(tr("The LM profile runs use"));
+    bar->addWidget(m_profile);
+    QAction* profiles = bar->addAction(tr("Profiles…"), this, [this] {
+        if (!m_keys)
+            m_keys = createSystemKeyStore(this);
+        LMProfileDialog dialog(m_manager, m_keys, this);
+        if (dialog.exec() != QDialog::Accepted)
+            return;
+        const LMProfile p = dialog.profile();
+        m_profile->addItem(p.name + QStringLiteral(" (") + p.lm.model + u')', p.lm.model);
+        m_profile->setCurrentIndex(m_profile->count() - 1);
+    });
+    profiles->setObjectName(QStringLiteral("actionProfiles"));
+    bar->addSeparator();
+    QAction* run = bar->addAction(tr("Run"), this, [this] { runExample(); });
+    run->setObjectName(QStringLiteral("actionRun"));
+    run->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    run->setToolTip(tr("Run the current signature on the sample's first example"));
+    QAction* eval = bar->addAction(tr("Evaluate"), this, &MainWindow::evaluate);
+    eval->setObjectName(QStringLiteral("actionEvaluate"));
+    eval->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    QAction* stopAction = bar->addAction(tr("Stop"), this, &MainWindow::stop);
+    stopAction->setObjectName(QStringLiteral("actionStop"));
+    stopAction->setEnabled(false);
+    connect(m_manager, &RunManager::runningCountChanged, stopAction,
+            [stopAction](int running) { stopAction->setEnabled(running > 0); });
+}
+
+void MainWindow::buildStatusBar()
+{
+    m_inFlight = new QLabel(this);
+    m_tokens = new QLabel(this);
+    m_cache = new QLabel(this);
+    statusBar()->addPermanentWidget(m_inFlight);
+    statusBar()->addPermanentWidget(m_tokens);
+    statusBar()->addPermanentWidget(m_cache);
+    updateStats({});
+}
+
+void MainWindow::updateStats(const SessionSnapshot& s)
+{
+    m_inFlight->setText(tr("%n call(s) in flight", nullptr, int(s.inFlight)));
+    m_tokens->setText(tr("%1 tokens, $%2 this session")
+                          .arg(s.promptTokens + s.completionTokens)
+                          .arg(s.cost, 0, 'f', 4));
+    m_cache->setText(tr("cache hits %1%").arg(100.0 * s.cacheHitRate(), 0, 'f', 0));
+}
+
+QString MainWindow::statusText() const
+{
+    return QStringList{m_inFlight->text(), m_tokens->text(), m_cache->text()}.join(
+        QStringLiteral(" | "));
+}
+
+void MainWindow::showInspectorFor(const QString& kind, const QString& name)
+{
+    if (kind == QLatin1String("signature") || kind == QLatin1String("dataset")) {
+        const auto info = samples::info(name);
+        if (!info)
+            return;
+        m_inspector->setHtml(tr("<h3>%1</h3><p>%2</p><p><b>Signature:</b> <code>%3</code></p>"
+                                "<p><b>Inputs:</b> %4<br><b>Metric field:</b> %5</p>")
+                                 .arg(info->name.toHtmlEscaped(), info->description.toHtmlEscaped(),
+                                      info->signature.toHtmlEscaped(),
+                                      info->inputs.join(QStringLiteral(", ")).toHtmlEscaped(),
+                                      info->metricField.toHtmlEscaped()));
+    } else if (kind == QLatin1String("profile")) {
+        m_inspector->setHtml(
+            tr("<h3>%1</h3><p>Model <code>%2</code>: answers in-process, no "
+               "network, no cost.</p>")
+                .arg(simulatedProfileName().toHtmlEscaped(), QString::fromLatin1(kSimulatedModel)));
+    } else if (kind == QLatin1String("metric")) {
+        m_inspector->setHtml(tr("<h3>exact_match</h3><p>1 when the prediction equals the gold "
+                                "value after normalisation, else 0.</p>"));
+    } else {
+        m_inspector->clear();
+    }
+}
+
+SignatureEditor* MainWindow::openSample(const QString& name)
+{
+    if (SignatureEditor* existing = m_sampleEditors.value(name)) {
+        m_tabs->setCurrentWidget(existing);
+        return existing;
+    }
+    const auto info = samples::info(name);
+    if (!info)
+        return nullptr;
+    auto* editor = new SignatureEditor(m_tabs);
+    editor->setObjectName(QStringLiteral("signature"));
+    editor->setText(info->signature);
+    QStringList fields = info->inputs;
+    fields << info->metricField;
+    editor->setKnownFieldNames(fields);
+    m_sampleEditors.insert(name, editor);
+    m_editorSample.insert(editor, name);
+    m_tabs->setCurrentIndex(m_tabs->addTab(editor, tr("Signature: %1").arg(name)));
+    if (m_evaluate)
+        m_evaluate->setSample(name);
+    appendLog(tr("Opened sample %1").arg(name));
+    return editor;
+}
+
+SignatureEditor* MainWindow::currentSignatureEditor() const
+{
+    if (auto* ed = qobject_cast<SignatureEditor*>(m_tabs->currentWidget()))
+        return ed;
+    return m_sampleEditors.isEmpty() ? nullptr : m_sampleEditors.begin().value();
+}
+
+EvaluateView* MainWindow::evaluateView()
+{
+    if (!m_evaluate) {
+        m_evaluate = new EvaluateView(m_manager, m_tabs);
+        m_evaluate->setObjectName(QStringLiteral("evaluate"));
+        m_evaluate->setModel(currentModel());
+        if (SignatureEditor* ed = currentSignatureEditor())
+            m_evaluate->setSample(m_editorSample.value(ed));
+        m_tabs->addTab(m_evaluate, tr("Evaluate"));
+    }
+    return m_evaluate;
+}
+
+QStringList MainWindow::viewNames()
+{
+    return {QStringLiteral("welcome"), QStringLiteral("signature"), QStringLiteral("evaluate"),
+            QStringLiteral("traces")};
+}
+
+bool MainWindow::showView(const QString& name)
+{
+    if (name == QLatin1String("welcome")) {
+        m_tabs->setCurrentIndex(0);
+    } else if (name == QLatin1String("signature")) {
+        openSample(samples::names().value(0));
+    } else if (name == QLatin1String("evaluate")) {
+        m_tabs->setCurrentWidget(evaluateView());
+    } else if (name == QLatin1String("traces")) {
+        m_bottom->setCurrentWidget(m_traces);
+    } else {
+        return false;
+    }
+    return true;
+}
+
+QString MainWindow::currentModel() const
+{
+    return m_profile->currentData().toString();
+}
+
+QString MainWindow::runExample()
+{
+    SignatureEditor* editor = currentSignatureEditor();
+    if (!editor) {
+        editor = openSample(samples::names().value(0));
+        if (!editor)
+            return {};
+    }
+    if (!editor->signature()) {
+        appendLog(tr("Cannot run: %1").arg(editor->errorMessage()));
+        return {};
+    }
+    const QString sample = m_editorSample.value(editor);
+    const auto examples = samples::load(sample);
+    if (!examples || examples->isEmpty()) {
+        appendLog(tr("Cannot load the sample %1").arg(sample));
+        return {};
+    }
+    RunRequest request;
+    request.name = tr("Run %1").arg(sample);
+    request.program = std::make_shared<Predict>(*editor->signature());
+    request.lm.model = currentModel();
+    request.adapter = SignatureEditor::makeAdapter(editor->adapterName());
+    return m_manager->predict(request, examples->first().inputs());
+}
+
+void MainWindow::evaluate()
+{
+    EvaluateView* view = evaluateView();
+    view->setModel(currentModel());
+    m_tabs->setCurrentWidget(view);
+    view->start();
+}
+
+void MainWindow::stop()
+{
+    m_manager->cancelAll();
+}
+
+void MainWindow::appendLog(const QString& line)
+{
+    m_log->appendPlainText(QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss  ")) +
+                           line);
+}
+
+void MainWindow::restoreLayout()
+{
+    QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+}
+
+void MainWindow::saveLayout() const
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    if (!m_projectPath.isEmpty()) {
+        settings.setValue(QStringLiteral("project/last"), m_projectPath);
+        QStringList recent = settings.value(QStringLiteral("project/recent")).toStringList();
+        recent.removeAll(m_projectPath);
+        recent.prepend(m_projectPath);
+        settings.setValue(QStringLiteral("project/recent"), recent.mid(0, 10));
+    }
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    saveLayout();
+    m_manager->cancelAll();
+    event->accept();
+}
+
+} // namespace dspy::ui

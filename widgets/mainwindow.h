@@ -1,0 +1,98 @@
+#pragma once
+
+#include "runtime/runmanager.h"
+
+#include <QMainWindow>
+
+class QComboBox;
+class QLabel;
+class QListWidget;
+class QPlainTextEdit;
+class QTabWidget;
+class QTextBrowser;
+class QTreeWidget;
+
+namespace dspy::ui {
+
+class EvaluateView;
+class KeyStore;
+class SignatureEditor;
+class TraceInspector;
+
+// The workbench's main window: Project dock (samples, signatures, datasets, LM profiles), tabbed
+// editors (Welcome page, signature editors, the evaluate view), Inspector dock, Traces/Log dock,
+// a toolbar (LM profile, Run, Evaluate, Stop) and a status bar fed by the RunManager's
+// coalesced session statistics. Runs go through the RunManager; nothing here waits on them.
+class MainWindow final : public QMainWindow
+{
+    Q_OBJECT
+public:
+    // The label of the offline default profile, wherever a profile is selectable.
+    static QString simulatedProfileName();
+    static constexpr const char* kSimulatedModel = "lmsim/sim";
+
+    // Runs are traced to PROJECT/traces.sqlite, or without a project to the session file in the
+    // application's data directory.
+    explicit MainWindow(const QString& projectPath = {}, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    RunManager* runManager() const { return m_manager; }
+    QTabWidget* tabs() const { return m_tabs; }
+    QComboBox* profileSelector() const { return m_profile; }
+    QPlainTextEdit* log() const { return m_log; }
+    TraceInspector* traceInspector() const { return m_traces; }
+    QString statusText() const; // the status bar's labels, joined by " | "
+
+    // Opens the sample's signature in an editor tab (or focuses it) and returns the editor.
+    SignatureEditor* openSample(const QString& name);
+    SignatureEditor* currentSignatureEditor() const;
+    EvaluateView* evaluateView(); // created on first use
+    // Selects a view by name for --screenshot: "welcome", "signature", "evaluate", "traces".
+    bool showView(const QString& name);
+    static QStringList viewNames();
+
+    QString currentModel() const;
+    QString projectPath() const { return m_projectPath; }
+
+public Q_SLOTS:
+    QString runExample(); // Predict on the current sample's first example; returns the run id
+    void evaluate();
+    void stop();
+
+Q_SIGNALS:
+    void exampleFinished(const dspy::PredictOutcome& outcome);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void buildDocks();
+    void buildToolBar();
+    void buildStatusBar();
+    QWidget* buildWelcome();
+    void appendLog(const QString& line);
+    void updateStats(const SessionSnapshot& s);
+    void showInspectorFor(const QString& kind, const QString& name);
+    void restoreLayout();
+    void saveLayout() const;
+
+    QString m_projectPath;
+    RunManager* m_manager = nullptr;
+    QTabWidget* m_tabs = nullptr;
+    QTreeWidget* m_project = nullptr;
+    QTextBrowser* m_inspector = nullptr;
+    QTabWidget* m_bottom = nullptr;
+    QPlainTextEdit* m_log = nullptr;
+    QListWidget* m_samples = nullptr;
+    QComboBox* m_profile = nullptr;
+    QLabel* m_inFlight = nullptr;
+    QLabel* m_tokens = nullptr;
+    QLabel* m_cache = nullptr;
+    EvaluateView* m_evaluate = nullptr;
+    TraceInspector* m_traces = nullptr;
+    KeyStore* m_keys = nullptr;
+    QHash<QString, SignatureEditor*> m_sampleEditors;
+    QHash<SignatureEditor*, QString> m_editorSample;
+};
+
+} // namespace dspy::ui
