@@ -2,6 +2,7 @@
 
 #include "evaluate/metrics.h"
 
+#include <cmath>
 #include <stdexcept>
 
 namespace dspy {
@@ -37,10 +38,21 @@ Prediction majority(const QList<Completion>& completions, const MajorityNormaliz
             throw std::invalid_argument("majority(): the first completion has no fields");
         key = keys.last();
     }
-    // Identity normalization compares the values' JSON text (Python compares the values).
+    // Identity normalization compares the values as Python's Counter does: by equality, so
+    // 1 == 1.0 == True and 0 == 0.0 == False; everything else by its JSON text.
     auto norm = [&](const Value& v) -> std::optional<QString> {
         if (normalize)
             return normalize(v);
+        if (v.isBool())
+            return QStringLiteral("#num:%1").arg(v.toBool() ? 1 : 0);
+        if (v.isInt())
+            return QStringLiteral("#num:%1").arg(v.toInt());
+        if (v.isFloat()) {
+            const double d = v.toDouble();
+            if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 9.0e15)
+                return QStringLiteral("#num:%1").arg(static_cast<qint64>(d));
+            return QStringLiteral("#num:") + QString::number(d, 'g', 17);
+        }
         return v.toJson();
     };
     QList<std::optional<QString>> normalized;

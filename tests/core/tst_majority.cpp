@@ -81,6 +81,14 @@ private Q_SLOTS:
         // Numbers compare as values under identity.
         const QList<Completion> nums{c("r0", Value(1)), c("r1", Value(2)), c("r2", Value(2))};
         QCOMPARE(majority(nums, MajorityNormalize()).get(u"answer"), Value(2));
+        // ... by equality, as Python's Counter: 1 == 1.0 == True, so these three outvote 2, 2.
+        const QList<Completion> equal{c("r0", Value(2)), c("r1", Value(1.0)), c("r2", Value(2.0)),
+                                      c("r3", Value(1)), c("r4", Value(true))};
+        QCOMPARE(majority(equal, MajorityNormalize()).get(u"reasoning"), Value("r1"));
+        QCOMPARE(majority(equal, MajorityNormalize()).get(u"answer"), Value(1.0));
+        // 0.5 and 1 stay apart.
+        const QList<Completion> halves{c("r0", Value(0.5)), c("r1", Value(1)), c("r2", Value(0.5))};
+        QCOMPARE(majority(halves, MajorityNormalize()).get(u"reasoning"), Value("r0"));
         // A custom normalize that drops everything but digits and ignores the rest.
         const MajorityNormalize digits = [](const Value& v) -> std::optional<QString> {
             QString d;
