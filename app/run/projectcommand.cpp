@@ -53,7 +53,7 @@ std::unique_ptr<GraphProgram> projectProgramFrom(const QString& cmd, const Optio
     // Retrieve nodes search the corpus of their settings "corpus" (a JSONL file or folder,
     // relative to the project file, or a resource path such as :/dspy/datasets/corpus.jsonl),
     // indexed with FTS5 into a temporary folder for this run.
-    GraphEnvironment env;
+    GraphEnvironment env = project->environment(name);
     for (NodeId id : graph->allNodeIds()) {
         const GraphNode* n = graph->node(id);
         if (n->kind != nodekind::Retrieve || env.retriever)

@@ -10,6 +10,7 @@
 #include "modules/react.h"
 #include "modules/refine.h"
 #include "modules/retrieve.h"
+#include "graph/projectfile.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -100,6 +101,63 @@ RewardFn rewardFrom(const Object& settings, const Signature& sig)
     };
 }
 
+QStringList fieldNames(const QList<Field>& fields)
+{
+    QStringList out;
+    for (const Field& f : fields)
+        out.append(f.name);
+    return out;
+}
+
+Expected<std::unique_ptr<Module>, QString> makeSubgraph(const GraphNode& n,
+                                                        const GraphEnvironment& env)
+{
+    const QString programName = n.settings.value(u"program").toString();
+    const bool inline_ = n.settings.value(u"graph").isObject();
+    if (programName.isEmpty() == !inline_)
+        return unexpected(QStringLiteral("node '%1': a Subgraph node's settings need either "
+                                         "\"program\" (a program of the project) or \"graph\" "
+                                         "(an inline program)")
+                              .arg(n.name));
+    ProgramGraph inlineGraph;
+    const ProgramGraph* inner = nullptr;
+    GraphEnvironment innerEnv = env;
+    if (inline_) {
+        if (auto ok = graphFromObject(n.settings.value(u"graph").toObject(), inlineGraph); !ok)
+            return unexpected(
+                QStringLiteral("node '%1': its inline graph: %2").arg(n.name, ok.error()));
+        inner = &inlineGraph;
+    } else {
+        if (env.enclosingPrograms.contains(programName)) {
+            QStringList chain = env.enclosingPrograms.mid(
+                env.enclosingPrograms.indexOf(programName));
+            chain.append(programName);
+            return unexpected(QStringLiteral("node '%1': program '%2' contains itself (%3)")
+                                  .arg(n.name, programName, chain.join(QStringLiteral(" -> "))));
+        }
+        inner = env.programs ? env.programs(programName) : nullptr;
+        if (!inner)
+            return unexpected(QStringLiteral("node '%1': there is no program '%2' to run")
+                                  .arg(n.name, programName));
+        innerEnv.enclosingPrograms.append(programName);
+    }
+    auto program = GraphProgram::build(*inner, innerEnv);
+    if (!program)
+        return unexpected(QStringLiteral("node '%1' (program '%2'): %3")
+                              .arg(n.name, inline_ ? QStringLiteral("inline") : programName,
+                                   program.error()));
+    const Signature& sig = *n.signature;
+    const Signature& innerSig = (*program)->signature();
+    if (fieldNames(sig.inputFields()) != fieldNames(innerSig.inputFields())
+        || fieldNames(sig.outputFields()) != fieldNames(innerSig.outputFields()))
+        return unexpected(QStringLiteral("node '%1': its fields (%2) are not those of program "
+                                         "'%3' (%4)")
+                              .arg(n.name, sig.signatureString(),
+                                   inline_ ? QStringLiteral("inline") : programName,
+                                   innerSig.signatureString()));
+    return std::unique_ptr<Module>(std::move(program.value()));
+}
+
 Expected<std::unique_ptr<Module>, QString> makeModule(const GraphNode& n,
                                                       const GraphEnvironment& env)
 {
@@ -172,6 +230,8 @@ Expected<std::unique_ptr<Module>, QString> makeModule(const GraphNode& n,
         return std::unique_ptr<Module>(
             std::make_unique<ReAct>(sig, tools, intSetting(s, "max_iters", 20)));
     }
+    if (n.kind == nodekind::Subgraph)
+        return makeSubgraph(n, env);
     return unexpected(QStringLiteral("node '%1': %2 nodes cannot run yet").arg(n.name, n.kind));
 }
 

@@ -22,6 +22,13 @@
 // "classify", a ChainOfThought node `answer` is "answer.predict", a ReAct node `agent` has
 // "agent.react" and "agent.extract.predict". saveState()/loadState() therefore work on drawn
 // programs, and storeState() writes the predictors' state back into the graph's nodes.
+//
+// Subgraph nodes: settings {"program": "NAME"} (another program of the project, found through
+// GraphEnvironment::programs) or {"graph": {...}} (a program graph inline, as the project file
+// writes one). The node's signature must have the inner program's fields; the inner program runs
+// as the node's module (its nodes' spans nest under the node's), and its predictors are
+// "<node>.<inner node>[.<sub-path>]". A program that contains itself, directly or through others,
+// is refused naming the chain.
 
 #include "graph/programgraph.h"
 #include "modules/module.h"
@@ -40,6 +47,11 @@ struct GraphEnvironment
     QHash<QString, Tool> tools; // ReAct nodes' settings "tools" may name these
     // Build only to read or write predictor state: Retrieve nodes need no retriever.
     bool stateOnly = false;
+    // Subgraph nodes with settings {"program": NAME} run that program of the project; this finds
+    // it (nullptr: no such program). Only used while building.
+    std::function<const ProgramGraph*(const QString&)> programs;
+    // The programs being built around this one, outermost first (recursion is refused).
+    QStringList enclosingPrograms;
 };
 
 enum class NodeStatus { Pending, Running, Done, Failed, Cached, Skipped };

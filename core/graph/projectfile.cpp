@@ -495,14 +495,35 @@ QStringList Project::validate() const
 {
     QStringList out;
     for (const auto& [pname, graph] : m_programs) {
-        for (const GraphIssue& i : graph->validate())
+        const QList<GraphIssue> issues = graph->validate();
+        for (const GraphIssue& i : issues)
             out.append(QStringLiteral("program '%1': %2").arg(pname, i.toString()));
+        if (!issues.isEmpty())
+            continue;
+        // A valid graph can still fail to build: a Subgraph naming a missing program or itself,
+        // fields that differ from its program's, bad settings, a JavaScript tool that does not
+        // compile.
+        GraphEnvironment env = environment(pname);
+        env.stateOnly = true;
+        if (auto built = GraphProgram::build(*graph, env); !built) {
+            for (const QString& line : built.error().split(QLatin1Char('\n')))
+                out.append(QStringLiteral("program '%1': %2").arg(pname, line));
+        }
     }
     for (const LMProfile& p : lmProfiles) {
         if (const QString problem = secretProblem(p); !problem.isEmpty())
             out.append(problem);
     }
     return out;
+}
+
+GraphEnvironment Project::environment(const QString& programName) const
+{
+    GraphEnvironment env;
+    env.programs = [this](const QString& name) { return program(name); };
+    if (!programName.isEmpty())
+        env.enclosingPrograms.append(programName);
+    return env;
 }
 
 QString Project::databasePath(const QString& projectPath)

@@ -99,6 +99,10 @@ public:
     // Validation issues of every program, prefixed "program 'NAME': ", plus profile problems.
     QStringList validate() const;
 
+    // What GraphProgram::build needs to run this project's program `programName`: Subgraph
+    // nodes find the project's other programs (the environment refers to this project).
+    GraphEnvironment environment(const QString& programName = {}) const;
+
     // "<dir>/NAME.dspydb" for "<dir>/NAME.dspyproj".
     static QString databasePath(const QString& projectPath);
     // A dataset path relative to the project file, made absolute.

@@ -1,4 +1,5 @@
 #include "graph/graphprogram.h"
+#include "graph/projectfile.h"
 #include "lm/scriptedlm.h"
 #include "modules/predict.h"
 
@@ -329,6 +330,129 @@ private Q_SLOTS:
         QVERIFY(!noRetriever);
         QCOMPARE(noRetriever.error(),
                  QStringLiteral("node 'search': no retriever is configured for Retrieve nodes"));
+    }
+
+    void subgraphRunsAnotherProgram()
+    {
+        // inner: question -> answer, the diamond; outer: input -> sub (Subgraph of inner) -> output.
+        ProgramGraph inner;
+        buildDiamond(inner);
+        ProgramGraph outer;
+        outer.setProgramSignature(QStringLiteral("question -> answer"));
+        const NodeId in = outer.addNode(nodekind::Input, QStringLiteral("input"));
+        const NodeId sub = outer.addNode(nodekind::Subgraph, QStringLiteral("sub"));
+        outer.setNodeSignature(sub, QStringLiteral("question -> answer"));
+        outer.setNodeSettings(sub, Object{{QStringLiteral("program"), Value("inner")}});
+        const NodeId out = outer.addNode(nodekind::Output, QStringLiteral("output"));
+        outer.addConnection({in, QStringLiteral("question"), sub, QStringLiteral("question")});
+        outer.addConnection({sub, QStringLiteral("answer"), out, QStringLiteral("answer")});
+
+        // Without a way to find programs it names what is missing.
+        auto lonely = GraphProgram::build(outer);
+        QVERIFY(!lonely);
+        QCOMPARE(lonely.error(), QStringLiteral("node 'sub': there is no program 'inner' to run"));
+
+        GraphEnvironment env;
+        env.programs = [&](const QString& name) -> const ProgramGraph* {
+            return name == u"inner" ? &inner : nullptr;
+        };
+        auto program = GraphProgram::build(outer, env);
+        QVERIFY2(program, qPrintable(program ? QString() : program.error()));
+        auto lm = diamondLM();
+        RunContext ctx(lm);
+        const Prediction p = (**program)(Example{{QStringLiteral("question"), Value("q?")}}, ctx);
+        QCOMPARE(p.get(u"answer").toString(), QStringLiteral("both"));
+        QCOMPARE(lm->requests().size(), 3);
+
+        // The inner predictors under the node's name, so optimizers reach them.
+        QStringList paths;
+        for (const NamedPredictor& np : (*program)->namedPredictors())
+            paths.append(np.path);
+        QCOMPARE(paths, (QStringList{QStringLiteral("sub.a"), QStringLiteral("sub.b"),
+                                     QStringLiteral("sub.c")}));
+        // State round trip through the outer node.
+        (*program)->namedPredictors().at(2).predictor->state().instructions =
+            QStringLiteral("Combine.");
+        (*program)->storeState(outer);
+        QVERIFY(outer.node(sub)->state.contains(u"c"));
+        auto again = GraphProgram::build(outer, env);
+        QVERIFY(again);
+        QCOMPARE((*again)->namedPredictors().at(2).predictor->signature().instructions(),
+                 QStringLiteral("Combine."));
+        // The referenced program itself is untouched.
+        QVERIFY(inner.node(inner.nodeByName(QStringLiteral("c")))->state.isEmpty());
+
+        // Fields that differ from the program's are refused, naming both.
+        outer.setNodeSignature(sub, QStringLiteral("question -> reply"));
+        outer.deleteConnection({sub, QStringLiteral("answer"), out, QStringLiteral("answer")});
+        outer.addConnection({sub, QStringLiteral("reply"), out, QStringLiteral("answer")});
+        auto mismatch = GraphProgram::build(outer, env);
+        QVERIFY(!mismatch);
+        QCOMPARE(mismatch.error(), QStringLiteral("node 'sub': its fields (question -> reply) are "
+                                                  "not those of program 'inner' (question -> "
+                                                  "answer)"));
+    }
+
+    void subgraphInlineAndRecursion()
+    {
+        ProgramGraph inner;
+        buildDiamond(inner);
+        ProgramGraph outer;
+        outer.setProgramSignature(QStringLiteral("question -> answer"));
+        const NodeId in = outer.addNode(nodekind::Input, QStringLiteral("input"));
+        const NodeId sub = outer.addNode(nodekind::Subgraph, QStringLiteral("sub"));
+        outer.setNodeSignature(sub, QStringLiteral("question -> answer"));
+        outer.setNodeSettings(sub, Object{{QStringLiteral("graph"), Value(graphToObject(inner))}});
+        const NodeId out = outer.addNode(nodekind::Output, QStringLiteral("output"));
+        outer.addConnection({in, QStringLiteral("question"), sub, QStringLiteral("question")});
+        outer.addConnection({sub, QStringLiteral("answer"), out, QStringLiteral("answer")});
+        auto program = GraphProgram::build(outer);
+        QVERIFY2(program, qPrintable(program ? QString() : program.error()));
+        RunContext ctx(diamondLM());
+        QCOMPARE((**program)(Example{{QStringLiteral("question"), Value("q?")}}, ctx)
+                     .get(u"answer")
+                     .toString(),
+                 QStringLiteral("both"));
+        // A clone runs on its own.
+        auto copy = (*program)->clone();
+        RunContext ctx2(diamondLM());
+        QCOMPARE((*copy)(Example{{QStringLiteral("question"), Value("q?")}}, ctx2)
+                     .get(u"answer")
+                     .toString(),
+                 QStringLiteral("both"));
+
+        // Neither or both of "program" and "graph": refused.
+        outer.setNodeSettings(sub, Object{});
+        auto neither = GraphProgram::build(outer);
+        QVERIFY(!neither);
+        QVERIFY2(neither.error().startsWith(QStringLiteral("node 'sub': a Subgraph node's settings "
+                                                           "need either")),
+                 qPrintable(neither.error()));
+
+        // a -> b -> a: the chain is named.
+        ProgramGraph a;
+        ProgramGraph b;
+        for (auto [g, target] : {std::pair{&a, "b"}, std::pair{&b, "a"}}) {
+            g->setProgramSignature(QStringLiteral("question -> answer"));
+            const NodeId gi = g->addNode(nodekind::Input, QStringLiteral("input"));
+            const NodeId gs = g->addNode(nodekind::Subgraph, QStringLiteral("call"));
+            g->setNodeSignature(gs, QStringLiteral("question -> answer"));
+            g->setNodeSettings(gs,
+                               Object{{QStringLiteral("program"), Value(QString::fromLatin1(target))}});
+            const NodeId go = g->addNode(nodekind::Output, QStringLiteral("output"));
+            g->addConnection({gi, QStringLiteral("question"), gs, QStringLiteral("question")});
+            g->addConnection({gs, QStringLiteral("answer"), go, QStringLiteral("answer")});
+        }
+        GraphEnvironment env;
+        env.programs = [&](const QString& name) -> const ProgramGraph* {
+            return name == u"a" ? &a : name == u"b" ? &b : nullptr;
+        };
+        env.enclosingPrograms = {QStringLiteral("a")};
+        auto loop = GraphProgram::build(a, env);
+        QVERIFY(!loop);
+        QVERIFY2(loop.error().endsWith(
+                     QStringLiteral("node 'call': program 'a' contains itself (a -> b -> a)")),
+                 qPrintable(loop.error()));
     }
 
     void missingProgramInputThrows()

@@ -263,6 +263,59 @@ private Q_SLOTS:
         QCOMPARE((*loaded)->toJson().toUtf8(), readBytes(path));
     }
 
+    // Subgraph nodes: stored and reloaded byte-identically; validate() names a missing program and
+    // a program that contains itself.
+    void subgraphsInProjects()
+    {
+        Project p;
+        fillProject(p);
+        ProgramGraph* qa = p.addProgram(QStringLiteral("qa"));
+        qa->setProgramSignature(QStringLiteral("question -> answer"));
+        const NodeId qin = qa->addNode(nodekind::Input, QStringLiteral("input"));
+        const NodeId qp = qa->addNode(nodekind::Predict, QStringLiteral("respond"));
+        const NodeId qout = qa->addNode(nodekind::Output, QStringLiteral("output"));
+        qa->addConnection({qin, QStringLiteral("question"), qp, QStringLiteral("question")});
+        qa->addConnection({qp, QStringLiteral("answer"), qout, QStringLiteral("answer")});
+
+        ProgramGraph* main = p.addProgram(QStringLiteral("main"));
+        main->setProgramSignature(QStringLiteral("question -> answer"));
+        const NodeId in = main->addNode(nodekind::Input, QStringLiteral("input"));
+        const NodeId sub = main->addNode(nodekind::Subgraph, QStringLiteral("ask"));
+        main->setNodeSettings(sub, Object{{QStringLiteral("program"), Value("qa")}});
+        const NodeId out = main->addNode(nodekind::Output, QStringLiteral("output"));
+        main->addConnection({in, QStringLiteral("question"), sub, QStringLiteral("question")});
+        main->addConnection({sub, QStringLiteral("answer"), out, QStringLiteral("answer")});
+        QCOMPARE(p.validate(), QStringList());
+
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("demo.dspyproj"));
+        QVERIFY(p.save(path));
+        auto loaded = Project::load(path);
+        QVERIFY2(loaded, qPrintable(loaded ? QString() : loaded.error()));
+        QCOMPARE((*loaded)->toJson().toUtf8(), readBytes(path));
+        auto program = GraphProgram::build(*(*loaded)->program(QStringLiteral("main")),
+                                           (*loaded)->environment(QStringLiteral("main")));
+        QVERIFY2(program, qPrintable(program ? QString() : program.error()));
+        QCOMPARE((*program)->namedPredictors().size(), 1);
+        QCOMPARE((*program)->namedPredictors().first().path, QStringLiteral("ask.respond"));
+
+        // qa now calls main: main -> qa -> main.
+        const NodeId back = qa->addNode(nodekind::Subgraph, QStringLiteral("again"));
+        qa->setNodeSettings(back, Object{{QStringLiteral("program"), Value("main")}});
+        qa->addConnection({qin, QStringLiteral("question"), back, QStringLiteral("question")});
+        const QStringList loop = p.validate();
+        QVERIFY2(loop.contains(QStringLiteral("program 'main': node 'ask' (program 'qa'): "
+                                              "node 'again': program 'main' contains itself "
+                                              "(main -> qa -> main)")),
+                 qPrintable(loop.join(u'\n')));
+        qa->deleteNode(back);
+
+        main->setNodeSettings(sub, Object{{QStringLiteral("program"), Value("nowhere")}});
+        QCOMPARE(p.validate(),
+                 QStringList{QStringLiteral("program 'main': node 'ask': there is no program "
+                                            "'nowhere' to run")});
+    }
+
     void importReportsMismatches()
     {
         ProgramGraph g;
