@@ -30,6 +30,8 @@
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <functional>
+
 namespace dspy::ui {
 
 namespace {
@@ -259,6 +261,8 @@ TraceInspector::TraceInspector(QWidget* parent)
         if (row >= 0 && row < m_results.size())
             showSpan(m_results[row]);
     });
+    connect(m_model, &TraceModel::runsLoaded, this, &TraceInspector::revealStep);
+    connect(m_model, &TraceModel::pageLoaded, this, &TraceInspector::revealStep);
     connect(m_copy, &QPushButton::clicked, this, [this] { copyAsJson(); });
     connect(m_diff, &QPushButton::clicked, this, &TraceInspector::chooseDiff);
     connect(m_resend, &QPushButton::clicked, this, [this] { openResend(); });
@@ -267,6 +271,48 @@ TraceInspector::TraceInspector(QWidget* parent)
 TraceInspector::~TraceInspector()
 {
     m_sendPool->waitForDone(); // a call in flight finishes (its answer is still recorded)
+}
+
+void TraceInspector::revealFirstLmCall()
+{
+    m_revealing = true;
+    revealStep();
+}
+
+void TraceInspector::revealStep()
+{
+    if (!m_revealing)
+        return;
+    QModelIndex node = m_model->index(0, 0);
+    if (!node.isValid())
+        return; // the runs are still coming (runsLoaded calls again), or there are none
+    for (int depth = 0; depth < 8; ++depth) {
+        if (m_model->rowCount(node) == 0 && !m_model->isComplete(node)) {
+            m_tree->expand(m_filter->mapFromSource(node)); // fetches; pageLoaded calls again
+            m_model->fetchNextPage(node);
+            return;
+        }
+        m_tree->expand(m_filter->mapFromSource(node));
+        QModelIndex next;
+        for (int r = 0; r < m_model->rowCount(node); ++r) {
+            const QModelIndex child = m_model->index(r, 0, node);
+            if (const Span* s = m_model->spanAt(child); s && s->kind == CallbackHook::LM) {
+                m_revealing = false;
+                const QModelIndex proxy = m_filter->mapFromSource(child);
+                m_tree->setCurrentIndex(proxy);
+                m_tree->scrollTo(proxy);
+                Q_EMIT revealed(true);
+                return;
+            }
+            if (!next.isValid() && m_model->hasChildren(child))
+                next = child;
+        }
+        if (!next.isValid())
+            break;
+        node = next;
+    }
+    m_revealing = false;
+    Q_EMIT revealed(false);
 }
 
 void TraceInspector::setStore(TraceStorePtr store)

@@ -66,6 +66,10 @@ public:
     // as a new LM span beside the original (same parent and example) and emits resent().
     void resend(const Span& original, const QList<ChatMessage>& messages);
 
+    // Expands the first run down to its first LM call and selects it, as the pages arrive
+    // (for screenshots and "show me a call"); emits revealed() when done or when there is none.
+    void revealFirstLmCall();
+
     static QList<ChatMessage> messagesOf(const Value& inputs);
     static QString responseOf(const Span& span);
 
@@ -73,6 +77,7 @@ Q_SIGNALS:
     void searchFinished(int count);
     void resent(const dspy::Span& span);
     void resendFailed(const QString& error);
+    void revealed(bool found);
 
 private:
     void applyFilter();
@@ -81,6 +86,7 @@ private:
     void fetchForViewport();
     QString currentRunId() const;
     void chooseDiff();
+    void revealStep();
 
     TraceModel* m_model = nullptr;
     QSortFilterProxyModel* m_filter = nullptr;
@@ -102,6 +108,7 @@ private:
     QStringList m_paths;
     std::optional<Span> m_shown;
     quint64 m_searchGeneration = 0;
+    bool m_revealing = false;
     QThreadPool* m_sendPool = nullptr; // re-sent calls (not the page queries' pool)
 };
 

@@ -4,6 +4,8 @@
 #include <QFutureWatcher>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <functional>
+
 namespace dspy::ui {
 
 namespace {

@@ -1,6 +1,7 @@
 // dspy-workbench [PROJECT] [--screenshot FILE [--view NAME] [--size WxH]] [--startup-probe]
 #include "evaluateview.h"
 #include "mainwindow.h"
+#include "traceinspector.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -170,6 +171,14 @@ int main(int argc, char** argv)
         QObject::connect(ev, &EvaluateView::finished, &app,
                          [&] { QApplication::exit(grabTo(window, file) ? 0 : 1); });
         ev->start();
+    } else if (viewName == QLatin1String("traces")) {
+        // Open the first run down to its first LM call (the pages load asynchronously).
+        TraceInspector* traces = window.traceInspector();
+        QObject::connect(traces, &TraceInspector::revealed, &app, [&] {
+            QTimer::singleShot(50, &app, [&] { QApplication::exit(grabTo(window, file) ? 0 : 1); });
+        });
+        QTimer::singleShot(10000, &app, [&] { QApplication::exit(grabTo(window, file) ? 0 : 1); });
+        traces->revealFirstLmCall();
     } else {
         QTimer::singleShot(0, &app, [&] { QApplication::exit(grabTo(window, file) ? 0 : 1); });
     }
