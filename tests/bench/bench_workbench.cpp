@@ -214,6 +214,38 @@ void bigTrace(int spans)
     }
     std::printf("    store written in %.1f s; RSS %.1f MB before the inspector (%.1f at start)\n",
                 double(t.elapsed()) / 1000.0, rssMb(), rss0);
+    // The inspector's queries (each on a worker, each bounded to one page), median of 20.
+    const auto timeQuery = [](const char* what, const std::function<void()>& q) {
+        std::vector<double> ms;
+        for (int i = 0; i < 20; ++i) {
+            QElapsedTimer qt;
+            qt.start();
+            q();
+            ms.push_back(double(qt.nsecsElapsed()) / 1e6);
+        }
+        std::sort(ms.begin(), ms.end());
+        std::printf("    query %-44s median %.2f ms, max %.2f ms\n", what, ms[ms.size() / 2],
+                    ms.back());
+    };
+    const QString runId = QStringLiteral("run1");
+    const qint64 lastExamples = qMax(0, spans / 10 - 500);
+    timeQuery("examplePage (first 500 examples)",
+              [&] { (void)store->examplePage(runId, std::nullopt, 500); });
+    timeQuery("examplePage (the last 500 examples)",
+              [&] { (void)store->examplePage(runId, lastExamples - 1, 500); });
+    timeQuery("rootSpans (one example)",
+              [&] { (void)store->rootSpans(runId, lastExamples, SpanCursor{}, 500); });
+    timeQuery("rootSpans (run-level spans: none)",
+              [&] { (void)store->rootSpans(runId, std::nullopt, SpanCursor{}, 500); });
+    const auto predict = store->span(QStringLiteral("s%1").arg(spans - 10, 7, 10, QLatin1Char('0')));
+    if (predict && *predict)
+        timeQuery("childPage (a Predict call's 9 children)",
+                  [&] { (void)store->childPage(**predict, SpanCursor{}, 500); });
+    timeQuery("ancestors (an LM call)", [&] {
+        (void)store->ancestors(QStringLiteral("s%1").arg(spans - 9, 7, 10, QLatin1Char('0')));
+    });
+    timeQuery("search (one word, 200 results)",
+              [&] { (void)store->search(runId, QStringLiteral("plus"), 200); });
     StallProbe probe;
     TraceInspector inspector;
     inspector.resize(1280, 800);
