@@ -49,6 +49,9 @@ public:
     void setLimit(int limit);
     // The model id the runs use ("lmsim/sim": the simulated LM).
     void setModel(const QString& model) { m_model = model; }
+    // Examples to evaluate instead of the sample's (empty: the sample's); the sample still
+    // gives the signature and metric. For benchmarks with larger sets.
+    void setExamples(QList<Example> examples) { m_examples = std::move(examples); }
 
     QString runId() const { return m_runId; }
     bool isRunning() const;
@@ -76,6 +79,7 @@ private:
 
     RunManager* m_manager;
     QString m_model = QStringLiteral("lmsim/sim");
+    QList<Example> m_examples;
     QString m_runId;
     std::optional<EvaluationResult> m_result;
     QList<int> m_bins;

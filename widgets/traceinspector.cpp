@@ -1,54 +1,89 @@
 #include "traceinspector.h"
 
+#include "lm/lmfactory.h"
 #include "messageview.h"
+#include "tracediffview.h"
 #include "tracemodel.h"
+#include "trace/tracerecorder.h"
+#include "traceresend.h"
 
+#include <QApplication>
 #include <QCheckBox>
+#include <QClipboard>
 #include <QComboBox>
 #include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QInputDialog>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPlainTextEdit>
+#include <QPushButton>
 #include <QScrollBar>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QTabWidget>
+#include <QThreadPool>
 #include <QTimer>
 #include <QTreeView>
+#include <QUuid>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
+
+#include <functional>
 
 namespace dspy::ui {
 
 namespace {
 
-// Runs always pass (their spans load lazily); spans pass by kind and status.
+// Runs and examples always pass (their children load lazily); spans pass by kind, status, cache
+// hit and model, and keep their ancestors visible (recursive filtering).
 class SpanFilter final : public QSortFilterProxyModel
 {
 public:
     using QSortFilterProxyModel::QSortFilterProxyModel;
     QString kind;
     bool errorsOnly = false;
+    bool cacheHitsOnly = false;
+    QString model;
     void refresh() { invalidateFilter(); }
+    bool active() const { return !kind.isEmpty() || errorsOnly || cacheHitsOnly || !model.isEmpty(); }
 
 protected:
     bool filterAcceptsRow(int row, const QModelIndex& parent) const override
     {
-        if (!parent.isValid())
-            return true;
-        auto* model = static_cast<TraceModel*>(sourceModel());
-        const Span* s = model->spanAt(model->index(row, 0, parent));
+        auto* source = static_cast<TraceModel*>(sourceModel());
+        const QModelIndex index = source->index(row, 0, parent);
+        const Span* s = source->spanAt(index);
         if (!s)
             return true;
         if (errorsOnly && s->status != QLatin1String("error"))
+            return false;
+        if (cacheHitsOnly && !(s->kind == CallbackHook::LM && s->cacheHit))
+            return false;
+        if (!model.isEmpty() && !s->model.contains(model, Qt::CaseInsensitive) &&
+            !s->name.contains(model, Qt::CaseInsensitive))
             return false;
         return kind.isEmpty() || callbackHookName(s->kind) == kind;
     }
 };
 
-QList<ChatMessage> messagesOf(const Value& inputs)
+struct SearchAnswer
+{
+    QString error;
+    QList<Span> spans;
+    QStringList paths;
+};
+
+struct SendAnswer
+{
+    QString error; // the call could not be made (configuration); a failed call is a span
+    Span span;
+};
+
+} // namespace
+
+QList<ChatMessage> TraceInspector::messagesOf(const Value& inputs)
 {
     QList<ChatMessage> out;
     if (!inputs.isObject())
@@ -67,14 +102,66 @@ QList<ChatMessage> messagesOf(const Value& inputs)
     return out;
 }
 
-} // namespace
+QString TraceInspector::responseOf(const Span& span)
+{
+    if (span.kind != CallbackHook::LM)
+        return {};
+    QStringList responses;
+    if (span.outputs.isArray()) {
+        for (const Value& v : span.outputs.toArray())
+            responses << (v.isString() ? v.toString() : v.toJson());
+    } else if (span.outputs.isString()) {
+        responses << span.outputs.toString();
+    }
+    return responses.join(QStringLiteral("\n\n"));
+}
+
+Value TraceInspector::spanJson(const Span& s)
+{
+    Object o;
+    o.insert(QStringLiteral("id"), Value(s.id));
+    o.insert(QStringLiteral("run_id"), Value(s.runId));
+    o.insert(QStringLiteral("parent_id"), s.parentId.isEmpty() ? Value() : Value(s.parentId));
+    o.insert(QStringLiteral("example_index"), s.exampleIndex ? Value(*s.exampleIndex) : Value());
+    o.insert(QStringLiteral("kind"), Value(callbackHookName(s.kind)));
+    o.insert(QStringLiteral("name"), Value(s.name));
+    o.insert(QStringLiteral("started_us"), Value(s.started));
+    o.insert(QStringLiteral("ended_us"), Value(s.ended));
+    o.insert(QStringLiteral("latency_ms"), Value(double(s.ended - s.started) / 1000.0));
+    o.insert(QStringLiteral("status"), Value(s.status));
+    o.insert(QStringLiteral("error"), s.error.isEmpty() ? Value() : Value(s.error));
+    if (s.kind == CallbackHook::LM) {
+        o.insert(QStringLiteral("model"), Value(s.model));
+        Array messages;
+        for (const ChatMessage& m : messagesOf(s.inputs))
+            messages.append(Value(Object{{QStringLiteral("role"), Value(m.role)},
+                                         {QStringLiteral("content"), Value(m.content)}}));
+        o.insert(QStringLiteral("messages"), Value(std::move(messages)));
+        o.insert(QStringLiteral("response"), s.outputs);
+        Object usage;
+        usage.insert(QStringLiteral("prompt_tokens"),
+                     s.promptTokens ? Value(*s.promptTokens) : Value());
+        usage.insert(QStringLiteral("completion_tokens"),
+                     s.completionTokens ? Value(*s.completionTokens) : Value());
+        o.insert(QStringLiteral("usage"), Value(std::move(usage)));
+        o.insert(QStringLiteral("cost"), s.cost ? Value(*s.cost) : Value());
+        o.insert(QStringLiteral("cache_hit"), Value(s.cacheHit));
+    } else {
+        o.insert(QStringLiteral("inputs"), s.inputs);
+        o.insert(QStringLiteral("outputs"), s.outputs);
+    }
+    return Value(std::move(o));
+}
 
 TraceInspector::TraceInspector(QWidget* parent)
     : QWidget(parent)
     , m_model(new TraceModel(this))
+    , m_sendPool(new QThreadPool(this))
 {
+    m_sendPool->setMaxThreadCount(2);
     auto* filter = new SpanFilter(this);
     filter->setSourceModel(m_model);
+    filter->setRecursiveFilteringEnabled(true);
     m_filter = filter;
 
     m_search = new QLineEdit(this);
@@ -86,12 +173,20 @@ TraceInspector::TraceInspector(QWidget* parent)
     for (const char* k : {"module", "lm", "adapter_format", "adapter_parse", "tool", "evaluate"})
         m_kind->addItem(QString::fromLatin1(k), QString::fromLatin1(k));
     m_errorsOnly = new QCheckBox(tr("Errors only"), this);
+    m_errorsOnly->setObjectName(QStringLiteral("errorsOnly"));
+    m_cacheHits = new QCheckBox(tr("Cache hits"), this);
+    m_cacheHits->setObjectName(QStringLiteral("cacheHitsOnly"));
+    m_modelFilter = new QLineEdit(this);
+    m_modelFilter->setObjectName(QStringLiteral("modelFilter"));
+    m_modelFilter->setPlaceholderText(tr("Model"));
+    m_modelFilter->setClearButtonEnabled(true);
 
     m_tree = new QTreeView(this);
     m_tree->setModel(m_filter);
     m_tree->setUniformRowHeights(true); // lets the view skip measuring rows it does not show
     m_tree->setAlternatingRowColors(true);
     m_tree->header()->setStretchLastSection(true);
+    m_tree->header()->resizeSection(TraceModel::NameColumn, 260);
     m_resultList = new QListWidget(this);
     m_resultList->setObjectName(QStringLiteral("searchResults"));
     m_resultList->hide();
@@ -101,15 +196,35 @@ TraceInspector::TraceInspector(QWidget* parent)
     m_response->setReadOnly(true);
     m_parsed = new QPlainTextEdit(this);
     m_parsed->setReadOnly(true);
+    m_usage = new QPlainTextEdit(this);
+    m_usage->setReadOnly(true);
     auto* details = new QTabWidget(this);
     details->addTab(m_messages, tr("Messages"));
     details->addTab(m_response, tr("Raw response"));
     details->addTab(m_parsed, tr("Parsed fields"));
+    details->addTab(m_usage, tr("Usage"));
+    m_copy = new QPushButton(tr("Copy as JSON"), this);
+    m_diff = new QPushButton(tr("Diff with…"), this);
+    m_resend = new QPushButton(tr("Re-send…"), this);
+    for (QPushButton* b : {m_copy, m_diff, m_resend})
+        b->setEnabled(false);
+    auto* actions = new QHBoxLayout;
+    actions->addWidget(m_copy);
+    actions->addWidget(m_diff);
+    actions->addWidget(m_resend);
+    actions->addStretch(1);
+    auto* right = new QWidget(this);
+    auto* rightLayout = new QVBoxLayout(right);
+    rightLayout->setContentsMargins(0, 0, 0, 0);
+    rightLayout->addWidget(details, 1);
+    rightLayout->addLayout(actions);
 
     auto* bar = new QHBoxLayout;
     bar->addWidget(m_search, 1);
     bar->addWidget(m_kind);
     bar->addWidget(m_errorsOnly);
+    bar->addWidget(m_cacheHits);
+    bar->addWidget(m_modelFilter);
     auto* left = new QWidget(this);
     auto* leftLayout = new QVBoxLayout(left);
     leftLayout->setContentsMargins(0, 0, 0, 0);
@@ -117,7 +232,7 @@ TraceInspector::TraceInspector(QWidget* parent)
     leftLayout->addWidget(m_resultList, 1);
     auto* split = new QSplitter(Qt::Horizontal, this);
     split->addWidget(left);
-    split->addWidget(details);
+    split->addWidget(right);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
     auto* layout = new QVBoxLayout(this);
@@ -126,11 +241,16 @@ TraceInspector::TraceInspector(QWidget* parent)
 
     m_model->setFetchOnDemandOnly(true);
     const auto later = [this] { QTimer::singleShot(0, this, &TraceInspector::fetchForViewport); };
-    connect(m_tree, &QTreeView::expanded, this, later);
+    connect(m_tree, &QTreeView::expanded, this, [this, later](const QModelIndex& index) {
+        m_model->fetchNextPage(m_filter->mapToSource(index));
+        later();
+    });
     connect(m_tree->verticalScrollBar(), &QScrollBar::valueChanged, this, later);
     connect(m_model, &TraceModel::pageLoaded, this, later);
     connect(m_kind, &QComboBox::currentIndexChanged, this, &TraceInspector::applyFilter);
     connect(m_errorsOnly, &QCheckBox::toggled, this, &TraceInspector::applyFilter);
+    connect(m_cacheHits, &QCheckBox::toggled, this, &TraceInspector::applyFilter);
+    connect(m_modelFilter, &QLineEdit::textChanged, this, &TraceInspector::applyFilter);
     connect(m_search, &QLineEdit::returnPressed, this, [this] { search(m_search->text()); });
     connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this,
             [this](const QModelIndex& current) {
@@ -141,6 +261,58 @@ TraceInspector::TraceInspector(QWidget* parent)
         if (row >= 0 && row < m_results.size())
             showSpan(m_results[row]);
     });
+    connect(m_model, &TraceModel::runsLoaded, this, &TraceInspector::revealStep);
+    connect(m_model, &TraceModel::pageLoaded, this, &TraceInspector::revealStep);
+    connect(m_copy, &QPushButton::clicked, this, [this] { copyAsJson(); });
+    connect(m_diff, &QPushButton::clicked, this, &TraceInspector::chooseDiff);
+    connect(m_resend, &QPushButton::clicked, this, [this] { openResend(); });
+}
+
+TraceInspector::~TraceInspector()
+{
+    m_sendPool->waitForDone(); // a call in flight finishes (its answer is still recorded)
+}
+
+void TraceInspector::revealFirstLmCall()
+{
+    m_revealing = true;
+    revealStep();
+}
+
+void TraceInspector::revealStep()
+{
+    if (!m_revealing)
+        return;
+    QModelIndex node = m_model->index(0, 0);
+    if (!node.isValid())
+        return; // the runs are still coming (runsLoaded calls again), or there are none
+    for (int depth = 0; depth < 8; ++depth) {
+        if (m_model->rowCount(node) == 0 && !m_model->isComplete(node)) {
+            m_tree->expand(m_filter->mapFromSource(node)); // fetches; pageLoaded calls again
+            m_model->fetchNextPage(node);
+            return;
+        }
+        m_tree->expand(m_filter->mapFromSource(node));
+        QModelIndex next;
+        for (int r = 0; r < m_model->rowCount(node); ++r) {
+            const QModelIndex child = m_model->index(r, 0, node);
+            if (const Span* s = m_model->spanAt(child); s && s->kind == CallbackHook::LM) {
+                m_revealing = false;
+                const QModelIndex proxy = m_filter->mapFromSource(child);
+                m_tree->setCurrentIndex(proxy);
+                m_tree->scrollTo(proxy);
+                Q_EMIT revealed(true);
+                return;
+            }
+            if (!next.isValid() && m_model->hasChildren(child))
+                next = child;
+        }
+        if (!next.isValid())
+            break;
+        node = next;
+    }
+    m_revealing = false;
+    Q_EMIT revealed(false);
 }
 
 void TraceInspector::setStore(TraceStorePtr store)
@@ -153,6 +325,8 @@ void TraceInspector::applyFilter()
     auto* filter = static_cast<SpanFilter*>(m_filter);
     filter->kind = m_kind->currentData().toString();
     filter->errorsOnly = m_errorsOnly->isChecked();
+    filter->cacheHitsOnly = m_cacheHits->isChecked();
+    filter->model = m_modelFilter->text().trimmed();
     filter->refresh();
 }
 
@@ -162,25 +336,34 @@ void TraceInspector::fetchForViewport()
     const QModelIndex bottom =
         m_filter->mapToSource(m_tree->indexAt(QPoint(1, m_tree->viewport()->height() - 2)));
     if (!bottom.isValid()) {
-        for (int r = 0; r < m_model->rowCount(); ++r) {
-            const QModelIndex run = m_model->index(r, 0);
-            if (m_tree->isExpanded(m_filter->mapFromSource(run)))
-                m_model->fetchNextPage(run);
-        }
+        // The viewport is not full: every expanded node may load its next page.
+        std::function<void(const QModelIndex&)> visit = [&](const QModelIndex& parent) {
+            for (int r = 0; r < m_model->rowCount(parent); ++r) {
+                const QModelIndex child = m_model->index(r, 0, parent);
+                const QModelIndex proxy = m_filter->mapFromSource(child);
+                if (proxy.isValid() && m_tree->isExpanded(proxy)) {
+                    m_model->fetchNextPage(child);
+                    visit(child);
+                }
+            }
+        };
+        visit({});
         return;
     }
-    const QModelIndex run = bottom.parent().isValid() ? bottom.parent() : bottom;
-    if (bottom.parent().isValid() && bottom.row() + kMargin >= m_model->rowCount(run))
-        m_model->fetchNextPage(run);
+    // The node whose children reach the bottom of the viewport, and its ancestors (the last
+    // example of a page may be expanded while the run has more).
+    for (QModelIndex node = bottom; node.parent().isValid(); node = node.parent()) {
+        const QModelIndex parent = node.parent();
+        if (node.row() + kMargin >= m_model->rowCount(parent))
+            m_model->fetchNextPage(parent);
+    }
 }
 
 QString TraceInspector::currentRunId() const
 {
-    QModelIndex index = m_filter->mapToSource(m_tree->currentIndex());
-    while (index.parent().isValid())
-        index = index.parent();
-    if (const RunInfo* run = m_model->runAt(index))
-        return run->id;
+    const QModelIndex run = m_model->runOf(m_filter->mapToSource(m_tree->currentIndex()));
+    if (const RunInfo* info = m_model->runAt(run))
+        return info->id;
     if (const RunInfo* first = m_model->runAt(m_model->index(0, 0)))
         return first->id;
     return {};
@@ -192,46 +375,82 @@ void TraceInspector::search(const QString& text, const QString& runId)
     const QString run = runId.isEmpty() ? currentRunId() : runId;
     if (!store || run.isEmpty() || text.trimmed().isEmpty()) {
         m_results.clear();
+        m_paths.clear();
         m_resultList->clear();
         m_resultList->hide();
         Q_EMIT searchFinished(0);
         return;
     }
-    using Result = Expected<QList<Span>, QString>;
-    auto* watcher = new QFutureWatcher<Result>(this);
+    auto* watcher = new QFutureWatcher<SearchAnswer>(this);
     const quint64 generation = ++m_searchGeneration;
-    connect(watcher, &QFutureWatcher<Result>::finished, this, [this, watcher, generation] {
+    connect(watcher, &QFutureWatcher<SearchAnswer>::finished, this, [this, watcher, generation] {
         watcher->deleteLater();
         if (generation != m_searchGeneration)
             return; // a newer search replaced this one
-        const Result result = watcher->result();
-        m_results = result ? *result : QList<Span>{};
+        SearchAnswer answer = watcher->result();
+        m_results = answer.spans;
+        m_paths = answer.paths;
         m_resultList->clear();
-        for (const Span& s : m_results)
-            m_resultList->addItem(QStringLiteral("%1  %2").arg(s.name, s.id));
+        if (!answer.error.isEmpty())
+            m_resultList->addItem(tr("Search failed: %1").arg(answer.error));
+        for (qsizetype i = 0; i < m_results.size(); ++i)
+            m_resultList->addItem(m_paths.value(i));
         m_resultList->setVisible(true);
         Q_EMIT searchFinished(int(m_results.size()));
     });
-    watcher->setFuture(QtConcurrent::run(
-        m_model->pool(), [store, run, text] { return store->search(run, text, 200); }));
+    const QString runSep = QStringLiteral(" › ");
+    watcher->setFuture(QtConcurrent::run(m_model->pool(), [store, run, text, runSep] {
+        SearchAnswer a;
+        auto found = store->search(run, text, 200);
+        if (!found) {
+            a.error = found.error();
+            return a;
+        }
+        const auto info = store->run(run);
+        const QString runName =
+            info && *info ? ((*info)->name.isEmpty() ? (*info)->id : (*info)->name) : run;
+        a.spans = *found;
+        for (const Span& s : a.spans) {
+            QStringList parts{runName};
+            if (s.exampleIndex)
+                parts << TraceModel::tr("Example %1").arg(*s.exampleIndex);
+            if (auto up = store->ancestors(s.id)) {
+                for (const Span& p : *up)
+                    if (p.exampleIndex == s.exampleIndex) // the path inside the example
+                        parts << p.name;
+            }
+            parts << s.name;
+            a.paths << parts.join(runSep);
+        }
+        return a;
+    }));
 }
 
 void TraceInspector::showSpan(const Span& span)
 {
     m_shown = span;
     m_messages->setMessages(messagesOf(span.inputs));
-    QStringList responses;
-    if (span.outputs.isArray()) {
-        for (const Value& v : span.outputs.toArray())
-            responses << (v.isString() ? v.toString() : v.toJson());
-    } else if (span.outputs.isString()) {
-        responses << span.outputs.toString();
-    }
-    m_response->setPlainText(span.kind == CallbackHook::LM ? responses.join(QStringLiteral("\n\n"))
-                                                           : QString());
-    m_parsed->setPlainText(span.kind == CallbackHook::LM ? QString() : span.outputs.toJson());
+    const bool lm = span.kind == CallbackHook::LM;
+    m_response->setPlainText(responseOf(span));
+    m_parsed->setPlainText(lm ? QString() : span.outputs.toJson(JsonStyle{2, false, false}));
     if (!span.error.isEmpty())
         m_parsed->appendPlainText(tr("Error: %1").arg(span.error));
+    QStringList usage;
+    usage << tr("Latency: %1 ms").arg(double(span.ended - span.started) / 1000.0, 0, 'f', 1);
+    if (lm) {
+        usage << tr("Model: %1").arg(span.model);
+        if (span.promptTokens)
+            usage << tr("Prompt tokens: %1").arg(*span.promptTokens);
+        if (span.completionTokens)
+            usage << tr("Completion tokens: %1").arg(*span.completionTokens);
+        if (span.cost)
+            usage << tr("Cost: $%1").arg(*span.cost, 0, 'f', 6);
+        usage << (span.cacheHit ? tr("Cache: hit") : tr("Cache: miss"));
+    }
+    m_usage->setPlainText(usage.join(QLatin1Char('\n')));
+    m_copy->setEnabled(true);
+    m_diff->setEnabled(lm);
+    m_resend->setEnabled(lm);
 }
 
 QString TraceInspector::responseText() const
@@ -242,6 +461,172 @@ QString TraceInspector::responseText() const
 QString TraceInspector::parsedText() const
 {
     return m_parsed->toPlainText();
+}
+
+QString TraceInspector::usageText() const
+{
+    return m_usage->toPlainText();
+}
+
+QString TraceInspector::copyAsJson()
+{
+    if (!m_shown)
+        return {};
+    const QString text = spanJson(*m_shown).toJson(JsonStyle{2, false, false});
+    if (QClipboard* clipboard = QApplication::clipboard())
+        clipboard->setText(text);
+    return text;
+}
+
+QList<Span> TraceInspector::loadedLmCalls(int max) const
+{
+    QList<Span> out;
+    std::function<void(const QModelIndex&)> visit = [&](const QModelIndex& parent) {
+        for (int r = 0; r < m_model->rowCount(parent) && out.size() < max; ++r) {
+            const QModelIndex child = m_model->index(r, 0, parent);
+            if (const Span* s = m_model->spanAt(child); s && s->kind == CallbackHook::LM)
+                out.append(*s);
+            visit(child);
+        }
+    };
+    visit({});
+    for (const Span& s : m_results)
+        if (out.size() < max && s.kind == CallbackHook::LM)
+            out.append(s);
+    return out;
+}
+
+void TraceInspector::chooseDiff()
+{
+    if (!m_shown)
+        return;
+    QList<Span> calls = loadedLmCalls();
+    calls.removeIf([this](const Span& s) { return s.id == m_shown->id; });
+    if (calls.isEmpty())
+        return;
+    QStringList items;
+    for (const Span& s : calls)
+        items << QStringLiteral("%1  %2%3")
+                     .arg(s.id, s.name,
+                          s.exampleIndex ? tr("  (example %1)").arg(*s.exampleIndex) : QString());
+    bool ok = false;
+    const QString picked = QInputDialog::getItem(this, tr("Diff with…"),
+                                                 tr("Second LM call:"), items, 0, false, &ok);
+    if (!ok)
+        return;
+    const qsizetype i = items.indexOf(picked);
+    if (i >= 0)
+        diffWith(calls[i]);
+}
+
+TraceDiffView* TraceInspector::diffWith(const Span& other)
+{
+    if (!m_shown)
+        return nullptr;
+    auto* view = new TraceDiffView(this);
+    view->setAttribute(Qt::WA_DeleteOnClose);
+    view->setSpans(*m_shown, other);
+    view->show();
+    return view;
+}
+
+TraceResendDialog* TraceInspector::openResend()
+{
+    if (!m_shown || m_shown->kind != CallbackHook::LM)
+        return nullptr;
+    auto* dialog = new TraceResendDialog(*m_shown, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &TraceResendDialog::sendRequested, this,
+            [this, dialog](const QList<ChatMessage>& messages) {
+                resend(dialog->original(), messages);
+            });
+    // Answers for this dialog's call; the connections go with the dialog.
+    const QString originalId = m_shown->id;
+    connect(this, &TraceInspector::resent, dialog, [dialog, originalId](const Span& s) {
+        if (s.inputs.toObject().value(u"resent_from").toString() == originalId)
+            dialog->showResult(s);
+    });
+    connect(this, &TraceInspector::resendFailed, dialog, &TraceResendDialog::showError);
+    dialog->show();
+    return dialog;
+}
+
+void TraceInspector::resend(const Span& original, const QList<ChatMessage>& messages)
+{
+    const TraceStorePtr store = m_model->store();
+    if (!store) {
+        Q_EMIT resendFailed(tr("No trace store is open."));
+        return;
+    }
+    auto* watcher = new QFutureWatcher<SendAnswer>(this);
+    connect(watcher, &QFutureWatcher<SendAnswer>::finished, this, [this, watcher] {
+        watcher->deleteLater();
+        const SendAnswer answer = watcher->result();
+        if (!answer.error.isEmpty()) {
+            Q_EMIT resendFailed(answer.error);
+            return;
+        }
+        m_model->appendSpan(answer.span);
+        Q_EMIT resent(answer.span);
+    });
+    watcher->setFuture(QtConcurrent::run(m_sendPool, [store, original, messages] {
+        SendAnswer a;
+        LMConfig config;
+        config.model = original.model.isEmpty() ? QStringLiteral("lmsim/sim") : original.model;
+        config.cache = false; // re-sending means asking again
+        auto lm = makeLM(config);
+        if (!lm) {
+            a.error = lm.error().message();
+            return a;
+        }
+        LMRequest request;
+        request.model = config.model;
+        request.messages = messages;
+        request.cache = false;
+        const Value& kwargs = original.inputs.toObject().value(u"kwargs");
+        if (kwargs.isObject())
+            request.kwargs = kwargs.toObject();
+        Span s;
+        s.id = QStringLiteral("resend-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
+        s.runId = original.runId;
+        s.parentId = original.parentId;
+        s.exampleIndex = original.exampleIndex;
+        s.kind = CallbackHook::LM;
+        s.name = original.name;
+        s.model = config.model;
+        s.started = TraceRecorder::nowUs();
+        const LMResponse response = (*lm)->call(request).result(); // a worker may wait
+        s.ended = TraceRecorder::nowUs();
+        Array sentMessages;
+        for (const ChatMessage& m : messages)
+            sentMessages.append(Value(Object{{QStringLiteral("role"), Value(m.role)},
+                                             {QStringLiteral("content"), Value(m.content)}}));
+        Object inputs;
+        inputs.insert(QStringLiteral("messages"), Value(std::move(sentMessages)));
+        if (kwargs.isObject())
+            inputs.insert(QStringLiteral("kwargs"), kwargs);
+        inputs.insert(QStringLiteral("resent_from"), Value(original.id));
+        s.inputs = Value(std::move(inputs));
+        Array outputs;
+        for (const LMOutput& o : response.outputs)
+            outputs.append(Value(o.text));
+        s.outputs = Value(std::move(outputs));
+        if (response.error) {
+            s.status = QStringLiteral("error");
+            s.error = response.error->message();
+        } else {
+            s.status = QStringLiteral("ok");
+            s.promptTokens = response.usage.promptTokens;
+            s.completionTokens = response.usage.completionTokens;
+            s.cost = response.cost;
+            s.cacheHit = response.cacheHit;
+        }
+        store->record(s);
+        if (!store->flush())
+            a.error = QStringLiteral("the answer could not be recorded: %1").arg(store->lastError());
+        a.span = std::move(s);
+        return a;
+    }));
 }
 
 } // namespace dspy::ui

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "lm/chatmessage.h"
 #include "trace/tracestore.h"
 
 #include <QWidget>
@@ -9,23 +10,30 @@ class QComboBox;
 class QLineEdit;
 class QListWidget;
 class QPlainTextEdit;
+class QPushButton;
 class QSortFilterProxyModel;
+class QThreadPool;
 class QTreeView;
 
 namespace dspy::ui {
 
 class MessageView;
+class TraceDiffView;
 class TraceModel;
+class TraceResendDialog;
 
-// The trace inspector: a lazy tree of runs and their spans (TraceModel), a filter by kind and
-// status, full-text search over LM prompts and responses (TraceStore's FTS, on a worker
-// thread), and for the selected span its messages by role, the raw response and the parsed
-// fields.
+// The trace inspector: a lazy tree of runs → examples → module calls → LM calls (TraceModel), a
+// filter by kind, status, cache hit and model (on the loaded rows), full-text search over LM
+// prompts and responses (TraceStore's FTS, on a worker thread) listing each match with its path,
+// and for the selected span its messages by role, the raw response, the parsed fields and the
+// usage. For an LM call: Copy as JSON, Diff with… (a second LM call side by side) and Re-send…
+// (edit the messages, send them on a worker thread, the answer recorded as a new span).
 class TraceInspector final : public QWidget
 {
     Q_OBJECT
 public:
     explicit TraceInspector(QWidget* parent = nullptr);
+    ~TraceInspector() override;
 
     void setStore(TraceStorePtr store);
     TraceModel* model() const { return m_model; }
@@ -33,25 +41,52 @@ public:
     QTreeView* tree() const { return m_tree; }
 
     // Full-text search in `runId` (empty: the selected run, else the first); results arrive
-    // with searchFinished().
+    // with searchFinished(), each with its path (run › example › calls › span).
     void search(const QString& text, const QString& runId = {});
     const QList<Span>& searchResults() const { return m_results; }
+    const QStringList& searchPaths() const { return m_paths; }
 
     void showSpan(const Span& span);
     const std::optional<Span>& shownSpan() const { return m_shown; }
     MessageView* messageView() const { return m_messages; }
     QString responseText() const;
     QString parsedText() const;
+    QString usageText() const;
+
+    // The shown span as JSON (also put on the clipboard); empty when none is shown.
+    QString copyAsJson();
+    static Value spanJson(const Span& span);
+    // Side by side with the shown span (left). Opens the view (non-modal) and returns it.
+    TraceDiffView* diffWith(const Span& other);
+    // The LM calls loaded in the tree (and found by search), for the "Diff with…" picker.
+    QList<Span> loadedLmCalls(int max = 2000) const;
+    // Opens the re-send editor for the shown LM call (non-modal) and returns it.
+    TraceResendDialog* openResend();
+    // Sends `messages` as `original` was sent (its model, on a worker thread), records the answer
+    // as a new LM span beside the original (same parent and example) and emits resent().
+    void resend(const Span& original, const QList<ChatMessage>& messages);
+
+    // Expands the first run down to its first LM call and selects it, as the pages arrive
+    // (for screenshots and "show me a call"); emits revealed() when done or when there is none.
+    void revealFirstLmCall();
+
+    static QList<ChatMessage> messagesOf(const Value& inputs);
+    static QString responseOf(const Span& span);
 
 Q_SIGNALS:
     void searchFinished(int count);
+    void resent(const dspy::Span& span);
+    void resendFailed(const QString& error);
+    void revealed(bool found);
 
 private:
     void applyFilter();
-    // Loads the next page of the run at the bottom of the viewport when its last loaded rows
-    // are in view, or of every expanded run while the viewport is not full.
+    // Loads the next page of the node at the bottom of the viewport when its last loaded rows
+    // are in view, or of every expanded node while the viewport is not full.
     void fetchForViewport();
     QString currentRunId() const;
+    void chooseDiff();
+    void revealStep();
 
     TraceModel* m_model = nullptr;
     QSortFilterProxyModel* m_filter = nullptr;
@@ -59,13 +94,22 @@ private:
     QLineEdit* m_search = nullptr;
     QComboBox* m_kind = nullptr;
     QCheckBox* m_errorsOnly = nullptr;
+    QCheckBox* m_cacheHits = nullptr;
+    QLineEdit* m_modelFilter = nullptr;
     QListWidget* m_resultList = nullptr;
     MessageView* m_messages = nullptr;
     QPlainTextEdit* m_response = nullptr;
     QPlainTextEdit* m_parsed = nullptr;
+    QPlainTextEdit* m_usage = nullptr;
+    QPushButton* m_copy = nullptr;
+    QPushButton* m_diff = nullptr;
+    QPushButton* m_resend = nullptr;
     QList<Span> m_results;
+    QStringList m_paths;
     std::optional<Span> m_shown;
     quint64 m_searchGeneration = 0;
+    bool m_revealing = false;
+    QThreadPool* m_sendPool = nullptr; // re-sent calls (not the page queries' pool)
 };
 
 } // namespace dspy::ui

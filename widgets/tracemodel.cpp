@@ -4,18 +4,41 @@
 #include <QFutureWatcher>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <functional>
+
 namespace dspy::ui {
 
 namespace {
 
-constexpr quintptr kRunId = 0; // internalId of a run row; span rows hold their run's row + 1
+// Spans of these kinds never have children: no query is made for them.
+bool isLeafKind(CallbackHook kind)
+{
+    return kind == CallbackHook::LM || kind == CallbackHook::AdapterFormat ||
+           kind == CallbackHook::AdapterParse;
+}
 
 } // namespace
+
+struct TraceModel::Answer
+{
+    QString error;
+    QList<qint64> examples;
+    QList<Span> spans;
+    bool examplesDone = false; // a run's examples are all listed (its phase 1 begins)
+    std::optional<qint64> nextExample;
+    std::optional<SpanCursor> next;
+};
 
 TraceModel::TraceModel(QObject* parent)
     : QAbstractItemModel(parent)
 {
+    m_root.type = RunNode; // the invisible root; its children are the runs
     m_pool.setMaxThreadCount(2);
+}
+
+TraceModel::~TraceModel()
+{
+    m_pool.waitForDone();
 }
 
 void TraceModel::setStore(TraceStorePtr store)
@@ -27,7 +50,8 @@ void TraceModel::setStore(TraceStorePtr store)
 void TraceModel::reload()
 {
     beginResetModel();
-    m_runs.clear();
+    m_root.children.clear();
+    m_loadedRows = 0;
     ++m_generation;
     endResetModel();
     if (!m_store)
@@ -46,8 +70,14 @@ void TraceModel::reload()
         }
         if (!result->isEmpty()) {
             beginInsertRows({}, 0, int(result->size()) - 1);
-            for (const RunInfo& run : *result)
-                m_runs.append(RunNode{run, {}, {}, false, false});
+            for (const RunInfo& run : *result) {
+                auto node = std::make_unique<Node>();
+                node->type = RunNode;
+                node->parent = &m_root;
+                node->row = int(m_root.children.size());
+                node->run = run;
+                m_root.children.push_back(std::move(node));
+            }
             endInsertRows();
         }
         Q_EMIT runsLoaded();
@@ -55,50 +85,93 @@ void TraceModel::reload()
     watcher->setFuture(QtConcurrent::run(&m_pool, [store = m_store] { return store->runs(); }));
 }
 
+TraceModel::Node* TraceModel::nodeAt(const QModelIndex& index) const
+{
+    if (!index.isValid())
+        return nullptr;
+    return static_cast<Node*>(index.internalPointer());
+}
+
+QModelIndex TraceModel::indexOf(const Node* node, int column) const
+{
+    if (!node || node == &m_root)
+        return {};
+    return createIndex(node->row, column, const_cast<Node*>(node));
+}
+
 const Span* TraceModel::spanAt(const QModelIndex& index) const
 {
-    if (!index.isValid() || index.internalId() == kRunId)
-        return nullptr;
-    return &m_runs[int(index.internalId() - 1)].spans[index.row()];
+    const Node* n = nodeAt(index);
+    return n && n->type == SpanNode ? &n->span : nullptr;
 }
 
 const RunInfo* TraceModel::runAt(const QModelIndex& index) const
 {
-    if (!index.isValid() || index.internalId() != kRunId)
-        return nullptr;
-    return &m_runs[index.row()].info;
+    const Node* n = nodeAt(index);
+    return n && n->type == RunNode ? &n->run : nullptr;
 }
 
-bool TraceModel::isFetching(const QModelIndex& run) const
+std::optional<qint64> TraceModel::exampleAt(const QModelIndex& index) const
 {
-    return runAt(run) && m_runs[run.row()].fetching;
+    const Node* n = nodeAt(index);
+    if (!n || n->type != ExampleNode)
+        return std::nullopt;
+    return n->example;
+}
+
+std::optional<TraceModel::NodeType> TraceModel::nodeType(const QModelIndex& index) const
+{
+    const Node* n = nodeAt(index);
+    if (!n)
+        return std::nullopt;
+    return n->type;
+}
+
+QModelIndex TraceModel::runOf(const QModelIndex& index) const
+{
+    const Node* n = nodeAt(index);
+    while (n && n->parent != &m_root)
+        n = n->parent;
+    return indexOf(n);
+}
+
+bool TraceModel::isFetching(const QModelIndex& node) const
+{
+    const Node* n = nodeAt(node);
+    return n && n->fetching;
+}
+
+bool TraceModel::isComplete(const QModelIndex& node) const
+{
+    const Node* n = nodeAt(node);
+    return n && n->complete;
 }
 
 QModelIndex TraceModel::index(int row, int column, const QModelIndex& parent) const
 {
     if (column < 0 || column >= ColumnCount || row < 0)
         return {};
-    if (!parent.isValid())
-        return row < m_runs.size() ? createIndex(row, column, kRunId) : QModelIndex();
-    if (parent.internalId() != kRunId || row >= m_runs[parent.row()].spans.size())
+    const Node* p = parent.isValid() ? nodeAt(parent) : &m_root;
+    if (!p || (parent.isValid() && parent.column() != 0) || row >= int(p->children.size()))
         return {};
-    return createIndex(row, column, quintptr(parent.row()) + 1);
+    return createIndex(row, column, p->children[size_t(row)].get());
 }
 
 QModelIndex TraceModel::parent(const QModelIndex& child) const
 {
-    if (!child.isValid() || child.internalId() == kRunId)
+    const Node* n = nodeAt(child);
+    if (!n)
         return {};
-    return createIndex(int(child.internalId() - 1), 0, kRunId);
+    return indexOf(n->parent);
 }
 
 int TraceModel::rowCount(const QModelIndex& parent) const
 {
     if (!parent.isValid())
-        return int(m_runs.size());
-    if (parent.column() != 0 || parent.internalId() != kRunId)
+        return int(m_root.children.size());
+    if (parent.column() != 0)
         return 0;
-    return int(m_runs[parent.row()].spans.size());
+    return int(nodeAt(parent)->children.size());
 }
 
 int TraceModel::columnCount(const QModelIndex&) const
@@ -109,21 +182,23 @@ int TraceModel::columnCount(const QModelIndex&) const
 bool TraceModel::hasChildren(const QModelIndex& parent) const
 {
     if (!parent.isValid())
-        return !m_runs.isEmpty();
-    return parent.internalId() == kRunId && parent.column() == 0;
-}
-
-bool TraceModel::isComplete(const QModelIndex& run) const
-{
-    return runAt(run) && m_runs[run.row()].complete;
+        return !m_root.children.empty();
+    if (parent.column() != 0)
+        return false;
+    const Node* n = nodeAt(parent);
+    if (!n->children.empty())
+        return true;
+    if (n->complete)
+        return false;
+    return n->type != SpanNode || !isLeafKind(n->span.kind);
 }
 
 bool TraceModel::canFetchMore(const QModelIndex& parent) const
 {
-    if (m_onDemandOnly || !parent.isValid() || parent.internalId() != kRunId)
+    if (m_onDemandOnly || !parent.isValid() || !hasChildren(parent))
         return false;
-    const RunNode& run = m_runs[parent.row()];
-    return !run.complete && !run.fetching;
+    const Node* n = nodeAt(parent);
+    return !n->complete && !n->fetching;
 }
 
 void TraceModel::fetchMore(const QModelIndex& parent)
@@ -132,54 +207,214 @@ void TraceModel::fetchMore(const QModelIndex& parent)
         fetchNextPage(parent);
 }
 
-void TraceModel::fetchNextPage(const QModelIndex& parent)
+QString TraceModel::nodeId(const Node* node) const
 {
-    if (!runAt(parent) || !m_store || m_runs[parent.row()].complete ||
-        m_runs[parent.row()].fetching)
+    switch (node->type) {
+    case RunNode:
+        return node->run.id;
+    case ExampleNode:
+        return QStringLiteral("%1#%2").arg(node->parent->run.id).arg(node->example);
+    case SpanNode:
+        return node->span.id;
+    }
+    return {};
+}
+
+void TraceModel::fetchNextPage(const QModelIndex& index)
+{
+    Node* node = nodeAt(index);
+    if (!node || index.column() != 0 || !m_store || node->complete || node->fetching)
         return;
-    const int row = parent.row();
-    RunNode& run = m_runs[row];
-    run.fetching = true;
-    using Result = Expected<SpanPage, QString>;
-    auto* watcher = new QFutureWatcher<Result>(this);
+    if (node->type == SpanNode && isLeafKind(node->span.kind)) {
+        node->complete = true;
+        return;
+    }
+    node->fetching = true;
+    ++m_pagesRequested;
+    auto* watcher = new QFutureWatcher<Answer>(this);
     const quint64 generation = m_generation;
-    const QString runId = run.info.id;
-    connect(watcher, &QFutureWatcher<Result>::finished, this,
-            [this, watcher, generation, row, runId] {
-                watcher->deleteLater();
-                if (generation != m_generation)
-                    return;
-                RunNode& node = m_runs[row];
-                node.fetching = false;
-                const Result page = watcher->result();
+    connect(watcher, &QFutureWatcher<Answer>::finished, this, [this, watcher, generation, node] {
+        watcher->deleteLater();
+        if (generation != m_generation)
+            return; // the nodes of an older load are gone
+        insertPage(node, watcher->result());
+    });
+    const int limit = m_pageSize;
+    const SpanCursor after = node->next;
+    std::function<Answer()> task;
+    const TraceStorePtr store = m_store;
+    switch (node->type) {
+    case RunNode:
+        task = [store, runId = node->run.id, phase = node->phase, nextExample = node->nextExample,
+                after, limit] {
+            Answer a;
+            if (phase == 0) {
+                auto page = store->examplePage(runId, nextExample, limit);
                 if (!page) {
-                    node.complete = true;
-                    Q_EMIT queryFailed(page.error());
-                    return;
+                    a.error = page.error();
+                    return a;
                 }
-                const int first = int(node.spans.size());
-                if (!page->spans.isEmpty()) {
-                    beginInsertRows(index(row, 0), first, first + int(page->spans.size()) - 1);
-                    node.spans.append(page->spans);
-                    endInsertRows();
-                }
-                if (page->next)
-                    node.next = *page->next;
-                else
-                    node.complete = true;
-                Q_EMIT pageLoaded(runId, int(page->spans.size()));
-            });
-    watcher->setFuture(
-        QtConcurrent::run(&m_pool, [store = m_store, runId, after = run.next, limit = m_pageSize] {
-            return store->spans(runId, after, limit);
-        }));
+                a.examples = page->indexes;
+                a.nextExample = page->next;
+                a.examplesDone = !page->next;
+                if (page->next || a.examples.size() >= limit)
+                    return a;
+            }
+            // The run-level spans after the examples, filling the rest of the page.
+            auto roots = store->rootSpans(runId, std::nullopt, phase == 0 ? SpanCursor{} : after,
+                                          limit - int(a.examples.size()));
+            if (!roots) {
+                a.error = roots.error();
+                return a;
+            }
+            a.spans = roots->spans;
+            a.next = roots->next;
+            return a;
+        };
+        break;
+    case ExampleNode:
+        task = [store, runId = node->parent->run.id, example = node->example, after, limit] {
+            Answer a;
+            auto roots = store->rootSpans(runId, example, after, limit);
+            if (!roots)
+                a.error = roots.error();
+            else {
+                a.spans = roots->spans;
+                a.next = roots->next;
+            }
+            return a;
+        };
+        break;
+    case SpanNode:
+        task = [store, span = node->span, after, limit] {
+            Answer a;
+            auto page = store->childPage(span, after, limit);
+            if (!page)
+                a.error = page.error();
+            else {
+                a.spans = page->spans;
+                a.next = page->next;
+            }
+            return a;
+        };
+        break;
+    }
+    watcher->setFuture(QtConcurrent::run(&m_pool, std::move(task)));
+}
+
+void TraceModel::insertPage(Node* node, Answer answer)
+{
+    node->fetching = false;
+    const QModelIndex parent = indexOf(node);
+    if (!answer.error.isEmpty()) {
+        node->complete = true;
+        Q_EMIT dataChanged(parent, parent);
+        Q_EMIT queryFailed(answer.error);
+        return;
+    }
+    const int rows = int(answer.examples.size() + answer.spans.size());
+    if (rows > 0) {
+        const int first = int(node->children.size());
+        beginInsertRows(parent, first, first + rows - 1);
+        for (qint64 example : answer.examples) {
+            auto child = std::make_unique<Node>();
+            child->type = ExampleNode;
+            child->parent = node;
+            child->row = int(node->children.size());
+            child->example = example;
+            node->children.push_back(std::move(child));
+        }
+        for (Span& span : answer.spans) {
+            auto child = std::make_unique<Node>();
+            child->type = SpanNode;
+            child->parent = node;
+            child->row = int(node->children.size());
+            child->span = std::move(span);
+            node->children.push_back(std::move(child));
+        }
+        m_loadedRows += rows;
+        endInsertRows();
+    }
+    bool complete;
+    if (node->type == RunNode && node->phase == 0) {
+        node->nextExample = answer.nextExample;
+        if (answer.examplesDone) {
+            node->phase = 1;
+            if (answer.next)
+                node->next = *answer.next;
+            // A page that ended in the examples has not asked for the run-level spans yet.
+            complete = answer.examples.size() < m_pageSize && !answer.next;
+        } else {
+            complete = false;
+        }
+    } else {
+        if (answer.next)
+            node->next = *answer.next;
+        complete = !answer.next;
+    }
+    node->complete = complete;
+    if (rows == 0)
+        Q_EMIT dataChanged(parent, parent); // the expand indicator may go
+    Q_EMIT pageLoaded(nodeId(node), rows);
+}
+
+TraceModel::Node* TraceModel::findSpanNode(Node* under, const QString& spanId) const
+{
+    for (const auto& child : under->children) {
+        if (child->type == SpanNode && child->span.id == spanId)
+            return child.get();
+        if (Node* found = findSpanNode(child.get(), spanId))
+            return found;
+    }
+    return nullptr;
+}
+
+QModelIndex TraceModel::appendSpan(const Span& span)
+{
+    Node* run = nullptr;
+    for (const auto& r : m_root.children)
+        if (r->run.id == span.runId)
+            run = r.get();
+    if (!run)
+        return {};
+    Node* parent = nullptr;
+    if (!span.parentId.isEmpty())
+        parent = findSpanNode(run, span.parentId);
+    if (parent && parent->span.exampleIndex != span.exampleIndex)
+        parent = nullptr; // an example's root hangs under its example, not the run-level span
+    if (!parent && span.exampleIndex) {
+        for (const auto& c : run->children)
+            if (c->type == ExampleNode && c->example == *span.exampleIndex)
+                parent = c.get();
+    }
+    if (!parent)
+        parent = run;
+    // A parent whose pages are still to come will list the span itself (it is in the store).
+    if (!parent->complete)
+        return {};
+    const int row = int(parent->children.size());
+    beginInsertRows(indexOf(parent), row, row);
+    auto child = std::make_unique<Node>();
+    child->type = SpanNode;
+    child->parent = parent;
+    child->row = row;
+    child->span = span;
+    child->complete = isLeafKind(span.kind);
+    parent->children.push_back(std::move(child));
+    ++m_loadedRows;
+    endInsertRows();
+    return indexOf(parent->children.back().get());
 }
 
 QVariant TraceModel::data(const QModelIndex& index, int role) const
 {
-    if (!index.isValid())
+    const Node* n = nodeAt(index);
+    if (!n)
         return {};
-    if (const RunInfo* run = runAt(index)) {
+    if (role == NodeTypeRole)
+        return int(n->type);
+    if (n->type == RunNode) {
+        const RunInfo* run = &n->run;
         if (role == Qt::DisplayRole) {
             switch (index.column()) {
             case NameColumn:
@@ -196,9 +431,16 @@ QVariant TraceModel::data(const QModelIndex& index, int role) const
             return run->id;
         return {};
     }
-    const Span* s = spanAt(index);
-    if (!s)
+    if (n->type == ExampleNode) {
+        if (role == Qt::DisplayRole || role == SortRole) {
+            if (index.column() == NameColumn)
+                return role == SortRole ? QVariant(n->example) : tr("Example %1").arg(n->example);
+            if (index.column() == ExampleColumn)
+                return n->example;
+        }
         return {};
+    }
+    const Span* s = &n->span;
     const qint64 latencyUs = s->ended > s->started ? s->ended - s->started : 0;
     const qint64 tokens = s->promptTokens.value_or(0) + s->completionTokens.value_or(0);
     switch (role) {

@@ -1,6 +1,7 @@
-// dspy-workbench [PROJECT] [--screenshot FILE [--view NAME] [--size WxH]]
+// dspy-workbench [PROJECT] [--screenshot FILE [--view NAME] [--size WxH]] [--startup-probe]
 #include "evaluateview.h"
 #include "mainwindow.h"
+#include "traceinspector.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -9,7 +10,14 @@
 #include <QTimer>
 #include <QTranslator>
 
+#include <QElapsedTimer>
+#include <QEvent>
+#include <QFile>
+#include <QWindow>
+
 #include <cstdio>
+#include <ctime>
+#include <unistd.h>
 
 using namespace dspy::ui;
 
@@ -22,6 +30,60 @@ bool grabTo(MainWindow& window, const QString& file)
         std::fprintf(stderr, "dspy-workbench: cannot write %s\n", qPrintable(file));
     return ok;
 }
+
+// --startup-probe: time from exec to the first exposed window. The process start comes from
+// /proc/self/stat (clock ticks since boot, 10 ms resolution); a timer started by a static
+// initialiser (after the dynamic loader, before main) gives the finer part.
+QElapsedTimer& sinceStaticInit()
+{
+    static QElapsedTimer timer;
+    return timer;
+}
+[[maybe_unused]] const bool g_timerStarted = [] {
+    sinceStaticInit().start();
+    return true;
+}();
+
+double msSinceExec()
+{
+    QFile stat(QStringLiteral("/proc/self/stat"));
+    if (!stat.open(QIODevice::ReadOnly))
+        return -1;
+    const QByteArray line = stat.readAll();
+    // Field 22 (starttime); the command name (field 2) may contain spaces, so count after ')'.
+    const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
+    if (fields.size() < 20)
+        return -1;
+    const double startTicks = fields[19].toDouble();
+    timespec now{};
+    clock_gettime(CLOCK_BOOTTIME, &now);
+    const double nowMs = double(now.tv_sec) * 1000.0 + double(now.tv_nsec) / 1e6;
+    return nowMs - startTicks * 1000.0 / double(sysconf(_SC_CLK_TCK));
+}
+
+class ExposeProbe final : public QObject
+{
+public:
+    using QObject::QObject;
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override
+    {
+        if (event->type() == QEvent::Expose && static_cast<QWindow*>(watched)->isExposed() &&
+            !m_done) {
+            m_done = true;
+            std::printf("startup-probe: first window exposed %.1f ms after exec (%.1f ms after "
+                        "static init)\n",
+                        msSinceExec(), double(sinceStaticInit().nsecsElapsed()) / 1e6);
+            std::fflush(stdout);
+            QTimer::singleShot(0, qApp, [] { QApplication::exit(0); });
+        }
+        return false;
+    }
+
+private:
+    bool m_done = false;
+};
 
 } // namespace
 
@@ -62,12 +124,23 @@ int main(int argc, char** argv)
     const QCommandLineOption size(QStringLiteral("size"),
                                   QApplication::translate("main", "Window size for --screenshot."),
                                   QStringLiteral("WxH"), QStringLiteral("1280x800"));
-    parser.addOptions({screenshot, view, size});
+    const QCommandLineOption startupProbe(
+        QStringLiteral("startup-probe"),
+        QApplication::translate("main", "Print the time from exec to the first window shown, "
+                                        "then exit."));
+    parser.addOptions({screenshot, view, size, startupProbe});
     parser.process(app);
 
     const QString project = parser.positionalArguments().value(0);
     MainWindow window(project);
 
+    if (parser.isSet(startupProbe)) {
+        ExposeProbe probe;
+        window.winId(); // creates the QWindow, so the probe sees its first expose
+        window.windowHandle()->installEventFilter(&probe);
+        window.show();
+        return QApplication::exec();
+    }
     if (!parser.isSet(screenshot)) {
         window.show();
         return QApplication::exec();
@@ -98,6 +171,14 @@ int main(int argc, char** argv)
         QObject::connect(ev, &EvaluateView::finished, &app,
                          [&] { QApplication::exit(grabTo(window, file) ? 0 : 1); });
         ev->start();
+    } else if (viewName == QLatin1String("traces")) {
+        // Open the first run down to its first LM call (the pages load asynchronously).
+        TraceInspector* traces = window.traceInspector();
+        QObject::connect(traces, &TraceInspector::revealed, &app, [&] {
+            QTimer::singleShot(50, &app, [&] { QApplication::exit(grabTo(window, file) ? 0 : 1); });
+        });
+        QTimer::singleShot(10000, &app, [&] { QApplication::exit(grabTo(window, file) ? 0 : 1); });
+        traces->revealFirstLmCall();
     } else {
         QTimer::singleShot(0, &app, [&] { QApplication::exit(grabTo(window, file) ? 0 : 1); });
     }

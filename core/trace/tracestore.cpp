@@ -226,6 +226,30 @@ Expected<QList<Span>, QString> collectSpans(QSqlQuery& q)
     return out;
 }
 
+// Binds the rest of a keyset query ((started, id) > cursor, limit + 1) and cuts the page.
+Expected<SpanPage, QString> keysetPage(QSqlQuery& q, const SpanCursor& after, int limit)
+{
+    q.addBindValue(after.isStart() ? std::numeric_limits<qint64>::min() : after.started);
+    q.addBindValue(after.id);
+    q.addBindValue(qMax(0, limit) + 1); // one more tells whether a next page exists
+    auto rows = collectSpans(q);
+    if (!rows)
+        return unexpected(rows.error());
+    SpanPage page;
+    page.spans = std::move(rows.value());
+    if (page.spans.size() > qMax(0, limit)) {
+        page.spans.removeLast();
+        const Span& last = page.spans.isEmpty() ? Span() : page.spans.last();
+        page.next = SpanCursor{last.started, last.id};
+    }
+    return page;
+}
+
+QVariant exampleValue(std::optional<qint64> example)
+{
+    return example ? QVariant(*example) : QVariant(QMetaType(QMetaType::LongLong));
+}
+
 } // namespace
 
 struct TraceStore::Private
@@ -797,6 +821,90 @@ Expected<QList<TraceEvent>, QString> TraceStore::events(const QString& runId) co
                                       q.value(2).toString(), valueColumn(q.value(3))});
             return out;
         });
+}
+
+} // namespace dspy
+
+namespace dspy {
+
+Expected<ExamplePage, QString> TraceStore::examplePage(const QString& runId,
+                                                       std::optional<qint64> after,
+                                                       int limit) const
+{
+    return withConnection<ExamplePage>(
+        d->path, [&](QSqlDatabase& db) -> Expected<ExamplePage, QString> {
+            QSqlQuery q(db);
+            q.setForwardOnly(true);
+            // The (run_id, example_index, ...) index yields the indexes in order; LIMIT stops the
+            // scan after the page's examples.
+            q.prepare(QStringLiteral("SELECT DISTINCT example_index FROM spans WHERE run_id = ? AND "
+                                     "example_index > ? ORDER BY example_index LIMIT ?"));
+            q.addBindValue(runId);
+            q.addBindValue(after ? *after : std::numeric_limits<qint64>::min());
+            q.addBindValue(qMax(0, limit) + 1);
+            if (!q.exec())
+                return unexpected(sqlError(q));
+            ExamplePage page;
+            while (q.next())
+                page.indexes.append(q.value(0).toLongLong());
+            if (page.indexes.size() > qMax(0, limit)) {
+                page.indexes.removeLast();
+                page.next = page.indexes.isEmpty() ? std::numeric_limits<qint64>::min()
+                                                   : page.indexes.last();
+            }
+            return page;
+        });
+}
+
+Expected<SpanPage, QString> TraceStore::rootSpans(const QString& runId,
+                                                  std::optional<qint64> example,
+                                                  const SpanCursor& after, int limit) const
+{
+    return withConnection<SpanPage>(d->path, [&](QSqlDatabase& db) -> Expected<SpanPage, QString> {
+        QSqlQuery q(db);
+        q.setForwardOnly(true);
+        q.prepare(QStringLiteral("SELECT %1 FROM spans s WHERE s.run_id = ? AND s.example_index IS ? "
+                                 "AND NOT EXISTS (SELECT 1 FROM spans p WHERE p.id = s.parent_id "
+                                 "AND p.example_index IS s.example_index) "
+                                 "AND (s.started, s.id) > (?, ?) ORDER BY s.started, s.id LIMIT ?")
+                      .arg(QLatin1String(kSpanColumns)));
+        q.addBindValue(runId);
+        q.addBindValue(exampleValue(example));
+        return keysetPage(q, after, limit);
+    });
+}
+
+Expected<SpanPage, QString> TraceStore::childPage(const Span& parent, const SpanCursor& after,
+                                                  int limit) const
+{
+    return withConnection<SpanPage>(d->path, [&](QSqlDatabase& db) -> Expected<SpanPage, QString> {
+        QSqlQuery q(db);
+        q.setForwardOnly(true);
+        q.prepare(QStringLiteral("SELECT %1 FROM spans s WHERE s.parent_id = ? AND "
+                                 "s.example_index IS ? AND (s.started, s.id) > (?, ?) "
+                                 "ORDER BY s.started, s.id LIMIT ?")
+                      .arg(QLatin1String(kSpanColumns)));
+        q.addBindValue(parent.id);
+        q.addBindValue(exampleValue(parent.exampleIndex));
+        return keysetPage(q, after, limit);
+    });
+}
+
+Expected<QList<Span>, QString> TraceStore::ancestors(const QString& spanId) const
+{
+    return withConnection<QList<Span>>(d->path, [&](QSqlDatabase& db) {
+        QSqlQuery q(db);
+        q.setForwardOnly(true);
+        // Depth-bounded so a (corrupt) cycle of parent ids cannot loop.
+        q.prepare(QStringLiteral("WITH RECURSIVE up(id, depth) AS (SELECT parent_id, 1 FROM spans "
+                                 "WHERE id = ? UNION ALL SELECT p.parent_id, up.depth + 1 FROM up "
+                                 "JOIN spans p ON p.id = up.id WHERE up.depth < 256) "
+                                 "SELECT %1 FROM up JOIN spans s ON s.id = up.id "
+                                 "ORDER BY up.depth DESC")
+                      .arg(QLatin1String(kSpanColumns)));
+        q.addBindValue(spanId);
+        return collectSpans(q);
+    });
 }
 
 } // namespace dspy

@@ -90,6 +90,13 @@ struct SpanPage
     std::optional<SpanCursor> next; // none when this page is the last
 };
 
+// A page of a run's distinct example indexes, ascending.
+struct ExamplePage
+{
+    QList<qint64> indexes;
+    std::optional<qint64> next; // the last index of this page when there are more
+};
+
 struct SpanCounts
 {
     qint64 spans = 0;
@@ -153,6 +160,21 @@ public:
     Expected<QList<Span>, QString> search(const QString& runId, const QString& text,
                                           int limit = 50) const;
     Expected<SpanCounts, QString> counts(const QString& runId) const;
+
+    // --- the run's tree (for the trace inspector; keyset paging in (started, id) order) ---
+    // Distinct example indexes of the run after `after` (none: from the start).
+    Expected<ExamplePage, QString> examplePage(const QString& runId, std::optional<qint64> after,
+                                               int limit) const;
+    // The roots of an example (none: of the run-level spans): spans with that example index
+    // whose parent is not a span of the same example.
+    Expected<SpanPage, QString> rootSpans(const QString& runId, std::optional<qint64> example,
+                                          const SpanCursor& after, int limit) const;
+    // A span's children within its own example (a run-level span's children that belong to an
+    // example are that example's roots, not listed here again).
+    Expected<SpanPage, QString> childPage(const Span& parent, const SpanCursor& after,
+                                          int limit) const;
+    // The span's ancestors, outermost first (the span itself not included).
+    Expected<QList<Span>, QString> ancestors(const QString& spanId) const;
     Expected<QList<TraceEvent>, QString> events(const QString& runId) const;
 
 private:

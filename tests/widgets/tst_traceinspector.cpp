@@ -1,12 +1,21 @@
-// TraceModel and TraceInspector over a real SQLite TraceStore: a run of 20k spans opens and is
-// paged in as it is scrolled (never loaded at once), the rows show the stored spans, the filter
-// narrows them, full-text search finds an LM call, and a selected LM call shows its messages.
+// TraceModel and TraceInspector over a real SQLite TraceStore of 20,001 spans: the tree nests
+// run → example → module call → LM call, pages arrive one at a time and only when asked (a view
+// never loads more than a page per expand or scroll), the rows show the stored spans, the filters
+// narrow the loaded rows, full-text search finds an LM call with its path, and a selected LM call
+// shows its messages, response and usage, copies as JSON, diffs against another call and is
+// re-sent (through the in-process simulated LM, on a worker thread) as a new span in the trace.
 
 #include "messageview.h"
+#include "tracediffview.h"
 #include "traceinspector.h"
 #include "tracemodel.h"
+#include "traceresend.h"
 
+#include <QApplication>
 #include <QCheckBox>
+#include <QClipboard>
+#include <QLineEdit>
+#include <QPushButton>
 #include <QScrollBar>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
@@ -19,14 +28,24 @@ using namespace dspy::ui;
 
 namespace {
 
-constexpr int kSpans = 20000;
+constexpr int kExamples = 2000;
+constexpr int kSpans = kExamples * 10; // plus the run-level "eval" span
 
 QString spanId(int i)
 {
     return QStringLiteral("s%1").arg(i, 6, 10, QLatin1Char('0'));
 }
 
-// Every 10th span is an LM call; span 12340 is the only one that mentions a zebracorn.
+QString prompt(int i)
+{
+    return i == 12341 ? QStringLiteral("How many legs has a zebracorn?")
+                      : QStringLiteral("What is %1 plus 1?").arg(i);
+}
+
+// Example e holds spans 10e..10e+9: 10e is the Predict module call (parent: the run-level
+// evaluate span "eval"), 10e+1 its LM call, 10e+2..10e+9 adapter steps below the Predict call.
+// Even examples' LM calls are cache hits; span 991 (example 99) and every 1000th after it fail;
+// span 12341 is the only one that mentions a zebracorn.
 TraceStorePtr makeStore(const QString& path)
 {
     auto opened = TraceStore::open(path);
@@ -40,35 +59,47 @@ TraceStorePtr makeStore(const QString& path)
     run.started = 1;
     run.status = QStringLiteral("running");
     store->beginRun(run);
+    Span eval;
+    eval.id = QStringLiteral("eval");
+    eval.runId = run.id;
+    eval.kind = CallbackHook::Evaluate;
+    eval.name = QStringLiteral("Evaluate");
+    eval.started = 500;
+    eval.ended = 9000000;
+    eval.status = QStringLiteral("ok");
+    store->record(eval);
     for (int i = 0; i < kSpans; ++i) {
         Span s;
         s.id = spanId(i);
         s.runId = run.id;
         s.exampleIndex = i / 10;
+        s.parentId = i % 10 == 0 ? QStringLiteral("eval") : spanId(i - i % 10);
         s.started = 1000 + qint64(i) * 100;
         s.ended = s.started + 10 + i % 7;
-        s.status = i % 1000 == 999 ? QStringLiteral("error") : QStringLiteral("ok");
+        s.status = i % 1000 == 991 ? QStringLiteral("error") : QStringLiteral("ok");
         if (s.status == QLatin1String("error"))
             s.error = QStringLiteral("LMServerError: boom");
-        if (i % 10 == 0) {
+        if (i % 10 == 1) {
             s.kind = CallbackHook::LM;
             s.name = QStringLiteral("ManagedLM(lmsim/sim)");
-            const QString prompt = i == 12340 ? QStringLiteral("How many legs has a zebracorn?")
-                                              : QStringLiteral("What is %1 plus 1?").arg(i);
+            s.model = QStringLiteral("lmsim/sim");
             s.inputs = Value(
                 Object{{QStringLiteral("messages"),
                         Value(Array{Value(Object{{QStringLiteral("role"), Value("system")},
                                                  {QStringLiteral("content"), Value("Be exact.")}}),
                                     Value(Object{{QStringLiteral("role"), Value("user")},
-                                                 {QStringLiteral("content"), Value(prompt)}})})}});
+                                                 {QStringLiteral("content"), Value(prompt(i))}})})}});
             s.outputs = Value(Array{Value(QStringLiteral("[[ ## answer ## ]]\n%1").arg(i + 1))});
             s.promptTokens = 20;
             s.completionTokens = 5;
-            s.cacheHit = i % 20 == 0;
-        } else {
+            s.cacheHit = (i / 10) % 2 == 0;
+        } else if (i % 10 == 0) {
             s.kind = CallbackHook::Module;
             s.name = QStringLiteral("Predict(question -> answer)");
             s.outputs = Value(Object{{QStringLiteral("answer"), Value(i)}});
+        } else {
+            s.kind = i % 2 ? CallbackHook::AdapterParse : CallbackHook::AdapterFormat;
+            s.name = QStringLiteral("ChatAdapter");
         }
         store->record(std::move(s));
     }
@@ -76,6 +107,14 @@ TraceStorePtr makeStore(const QString& path)
     if (!store->flush() || store->droppedCount() != 0)
         return {};
     return store;
+}
+
+// Fetches a node's next page and waits for it.
+bool fetch(TraceModel& model, const QModelIndex& node)
+{
+    QSignalSpy pages(&model, &TraceModel::pageLoaded);
+    model.fetchNextPage(node);
+    return pages.wait(10000) || pages.size() > 0;
 }
 
 } // namespace
@@ -92,7 +131,7 @@ private Q_SLOTS:
         QVERIFY(m_store);
     }
 
-    void aLargeRunIsPagedInNotLoadedAtOnce()
+    void treeNestsRunExampleModuleLm()
     {
         TraceModel model;
         model.setPageSize(500);
@@ -107,51 +146,76 @@ private Q_SLOTS:
         QCOMPARE(model.rowCount(run), 0);
         QVERIFY(model.canFetchMore(run));
 
+        // The run's first page: 500 examples, nothing else loaded.
         QSignalSpy pages(&model, &TraceModel::pageLoaded);
         model.fetchMore(run);
         QVERIFY(model.isFetching(run));
         QVERIFY(!model.canFetchMore(run)); // one page in flight at a time
         QTRY_COMPARE(pages.size(), 1);
         QCOMPARE(model.rowCount(run), 500);
-        model.fetchMore(run);
-        QTRY_COMPARE(pages.size(), 2);
-        QCOMPARE(model.rowCount(run), 1000);
+        QCOMPARE(model.loadedRowCount(), 500);
+        const QModelIndex ex3 = model.index(3, 0, run);
+        QCOMPARE(model.nodeType(ex3), TraceModel::ExampleNode);
+        QCOMPARE(model.exampleAt(ex3), 3);
+        QCOMPARE(ex3.data().toString(), QStringLiteral("Example 3"));
+        QCOMPARE(model.parent(ex3), run);
 
-        // The rows are the stored spans, in order, with their columns.
-        for (int r : {0, 1, 499, 500, 999}) {
-            const QModelIndex name = model.index(r, TraceModel::NameColumn, run);
-            QCOMPARE(name.data(TraceModel::SpanIdRole).toString(), spanId(r));
-            QCOMPARE(model.parent(name), run);
-        }
-        const QModelIndex lm = model.index(10, 0, run);
-        QCOMPARE(model.spanAt(lm)->kind, CallbackHook::LM);
-        QCOMPARE(model.index(10, TraceModel::KindColumn, run).data().toString(),
+        // Example 3 → its Predict call (its parent "eval" is a run-level span) → LM + adapters.
+        QVERIFY(fetch(model, ex3));
+        QCOMPARE(model.rowCount(ex3), 1);
+        const QModelIndex predict = model.index(0, 0, ex3);
+        QCOMPARE(predict.data(TraceModel::SpanIdRole).toString(), spanId(30));
+        QCOMPARE(model.index(0, TraceModel::KindColumn, ex3).data().toString(),
+                 QStringLiteral("module"));
+        QVERIFY(model.hasChildren(predict));
+        QVERIFY(fetch(model, predict));
+        QCOMPARE(model.rowCount(predict), 9);
+        QVERIFY(model.isComplete(predict));
+        const QModelIndex lm = model.index(0, 0, predict);
+        QCOMPARE(lm.data(TraceModel::SpanIdRole).toString(), spanId(31));
+        QCOMPARE(model.parent(lm), predict);
+        QCOMPARE(model.runOf(lm), run);
+        QVERIFY(!model.hasChildren(lm)); // LM calls are leaves: no query for them
+        QCOMPARE(model.index(0, TraceModel::KindColumn, predict).data().toString(),
                  QStringLiteral("lm"));
-        QCOMPARE(model.index(10, TraceModel::TokensColumn, run).data().toLongLong(), 25);
-        QCOMPARE(model.index(10, TraceModel::CacheColumn, run).data().toString(),
+        QCOMPARE(model.index(0, TraceModel::TokensColumn, predict).data().toLongLong(), 25);
+        QCOMPARE(model.index(0, TraceModel::CacheColumn, predict).data().toString(),
                  QStringLiteral("miss"));
-        QCOMPARE(model.index(20, TraceModel::CacheColumn, run).data().toString(),
-                 QStringLiteral("hit"));
-        QCOMPARE(model.index(10, TraceModel::ExampleColumn, run).data().toLongLong(), 1);
-        QCOMPARE(model.index(13, TraceModel::LatencyColumn, run).data().toString(),
-                 QStringLiteral("0.0 ms")); // 16 µs
-        QCOMPARE(model.index(999, TraceModel::ErrorColumn, run).data().toString(),
-                 QStringLiteral("LMServerError: boom"));
+        QCOMPARE(model.index(0, TraceModel::ExampleColumn, predict).data().toLongLong(), 3);
+        QCOMPARE(model.index(0, TraceModel::LatencyColumn, predict).data().toString(),
+                 QStringLiteral("0.0 ms")); // 13 µs
+        QCOMPARE(model.index(1, TraceModel::KindColumn, predict).data().toString(),
+                 QStringLiteral("adapter_format"));
+        QCOMPARE(model.loadedRowCount(), 500 + 1 + 9);
 
-        // Paging to the end: 40 pages, then nothing more to fetch.
-        while (model.rowCount(run) < kSpans) {
+        // An error is in the error column and coloured.
+        const QModelIndex ex99 = model.index(99, 0, run);
+        QVERIFY(fetch(model, ex99));
+        QVERIFY(fetch(model, model.index(0, 0, ex99)));
+        const QModelIndex failed = model.index(0, TraceModel::ErrorColumn, model.index(0, 0, ex99));
+        QCOMPARE(failed.data().toString(), QStringLiteral("LMServerError: boom"));
+        QVERIFY(failed.data(Qt::ForegroundRole).isValid());
+        QVERIFY(!model.index(0, 0, predict).data(Qt::ForegroundRole).isValid());
+
+        // Paging to the end: 4 pages of examples, then the run-level span "eval" (its examples'
+        // roots are not listed again below it).
+        while (!model.isComplete(run)) {
             const int before = model.rowCount(run);
-            QVERIFY(model.canFetchMore(run));
-            model.fetchMore(run);
-            QTRY_VERIFY(model.rowCount(run) > before);
-            QCOMPARE(model.rowCount(run) - before, 500);
+            QVERIFY(fetch(model, run));
+            QVERIFY(model.rowCount(run) - before <= 500);
         }
-        QTRY_VERIFY(!model.canFetchMore(run));
-        QCOMPARE(model.index(kSpans - 1, 0, run).data(TraceModel::SpanIdRole).toString(),
-                 spanId(kSpans - 1));
+        QCOMPARE(model.rowCount(run), kExamples + 1);
+        const QModelIndex eval = model.index(kExamples, 0, run);
+        QCOMPARE(eval.data(TraceModel::SpanIdRole).toString(), QStringLiteral("eval"));
+        QCOMPARE(model.index(kExamples - 1, 0, run).data().toString(),
+                 QStringLiteral("Example %1").arg(kExamples - 1));
+        QVERIFY(fetch(model, eval));
+        QCOMPARE(model.rowCount(eval), 0);
+        QVERIFY(!model.hasChildren(eval));
+        QVERIFY(!model.canFetchMore(run));
     }
 
-    void scrollingTheViewFetchesPages()
+    void theViewLoadsOnePageAtATime()
     {
         TraceInspector inspector;
         inspector.resize(900, 500);
@@ -159,61 +223,201 @@ private Q_SLOTS:
         QSignalSpy runs(inspector.model(), &TraceModel::runsLoaded);
         inspector.setStore(m_store);
         QTRY_COMPARE(runs.size(), 1);
+        TraceModel* model = inspector.model();
         QTreeView* tree = inspector.tree();
-        const QModelIndex run = inspector.filterModel()->index(0, 0);
-        tree->expand(run); // the view asks the model for the first page
-        const QModelIndex sourceRun = inspector.model()->index(0, 0);
-        QTRY_COMPARE(inspector.model()->rowCount(sourceRun), TraceModel::kDefaultPageSize);
-        QVERIFY(!inspector.model()->isFetching(sourceRun)); // the viewport is full: no more
+        tree->expand(inspector.filterModel()->index(0, 0)); // the inspector asks for one page
+        const QModelIndex sourceRun = model->index(0, 0);
+        QTRY_COMPARE(model->rowCount(sourceRun), TraceModel::kDefaultPageSize);
+        QTest::qWait(100); // nothing more arrives: the viewport is full
+        QVERIFY(!model->isFetching(sourceRun));
+        QCOMPARE(model->loadedRowCount(), TraceModel::kDefaultPageSize);
+        QCOMPARE(model->pagesRequested(), 1);
         // Scrolled to the bottom, the view fetches the next page, and only that.
         tree->verticalScrollBar()->setValue(tree->verticalScrollBar()->maximum());
-        QTRY_COMPARE(inspector.model()->rowCount(sourceRun), 2 * TraceModel::kDefaultPageSize);
-        QTRY_VERIFY(!inspector.model()->isFetching(sourceRun));
-        QCOMPARE(inspector.model()->rowCount(sourceRun), 2 * TraceModel::kDefaultPageSize);
+        QTRY_COMPARE(model->rowCount(sourceRun), 2 * TraceModel::kDefaultPageSize);
+        QTRY_VERIFY(!model->isFetching(sourceRun));
+        QCOMPARE(model->loadedRowCount(), 2 * TraceModel::kDefaultPageSize);
+        QCOMPARE(model->pagesRequested(), 2);
 
-        // Selecting an LM call shows its messages by role and the raw response.
-        const QModelIndex lm = inspector.filterModel()->index(30, 0, run);
-        tree->setCurrentIndex(lm);
+        // Expanding an example loads its Predict call; expanding that loads its 9 children.
+        tree->scrollToTop();
+        const QModelIndex ex0 = inspector.filterModel()->index(0, 0, inspector.filterModel()->index(0, 0));
+        tree->expand(ex0);
+        QTRY_COMPARE(model->rowCount(model->index(0, 0, sourceRun)), 1);
+        const QModelIndex predict = inspector.filterModel()->index(0, 0, ex0);
+        tree->expand(predict);
+        QTRY_COMPARE(inspector.filterModel()->rowCount(predict), 9);
+        QCOMPARE(model->loadedRowCount(), 2 * TraceModel::kDefaultPageSize + 1 + 9);
+
+        // Selecting the LM call shows its messages by role, the raw response and the usage.
+        tree->setCurrentIndex(inspector.filterModel()->index(0, 0, predict));
         QVERIFY(inspector.shownSpan());
-        QCOMPARE(inspector.shownSpan()->id, spanId(30));
+        QCOMPARE(inspector.shownSpan()->id, spanId(1));
         QCOMPARE(inspector.messageView()->messages().size(), 2);
         QCOMPARE(inspector.messageView()->messages().at(1),
-                 (ChatMessage{QStringLiteral("user"), QStringLiteral("What is 30 plus 1?")}));
-        QCOMPARE(inspector.responseText(), QStringLiteral("[[ ## answer ## ]]\n31"));
-        // A module span shows its parsed outputs.
-        tree->setCurrentIndex(inspector.filterModel()->index(31, 0, run));
-        QVERIFY(inspector.parsedText().contains(QStringLiteral("31")));
+                 (ChatMessage{QStringLiteral("user"), QStringLiteral("What is 1 plus 1?")}));
+        QCOMPARE(inspector.responseText(), QStringLiteral("[[ ## answer ## ]]\n2"));
+        QVERIFY(inspector.usageText().contains(QStringLiteral("Prompt tokens: 20")));
+        QVERIFY(inspector.usageText().contains(QStringLiteral("Cache: hit")));
+        // A module call shows its parsed outputs.
+        tree->setCurrentIndex(predict);
+        QVERIFY(inspector.parsedText().contains(QStringLiteral("\"answer\": 0")));
     }
 
-    void filterAndFullTextSearch()
+    void filters()
     {
         TraceInspector inspector;
         QSignalSpy runs(inspector.model(), &TraceModel::runsLoaded);
         inspector.setStore(m_store);
         QTRY_COMPARE(runs.size(), 1);
+        TraceModel& model = *inspector.model();
+        const QModelIndex run = model.index(0, 0);
+        QVERIFY(fetch(model, run));
+        for (int e : {0, 1, 99}) {
+            QVERIFY(fetch(model, model.index(e, 0, run)));
+            QVERIFY(fetch(model, model.index(0, 0, model.index(e, 0, run))));
+        }
+        auto* proxy = inspector.filterModel();
+        const auto children = [&](int example) {
+            const QModelIndex ex = proxy->index(example, 0, proxy->index(0, 0));
+            const QModelIndex predict = proxy->index(0, 0, ex);
+            return predict.isValid() ? proxy->rowCount(predict) : -1;
+        };
+        QCOMPARE(children(0), 9);
 
+        auto* errorsOnly = inspector.findChild<QCheckBox*>(QStringLiteral("errorsOnly"));
+        QVERIFY(errorsOnly);
+        errorsOnly->setChecked(true);
+        QCOMPARE(proxy->rowCount(proxy->index(0, 0)), 500); // examples stay (lazy)
+        QCOMPARE(children(0), -1);                          // no failing call: Predict hidden
+        QCOMPARE(children(99), 1);                          // the failing LM call, with its path
+        errorsOnly->setChecked(false);
+
+        auto* cacheHits = inspector.findChild<QCheckBox*>(QStringLiteral("cacheHitsOnly"));
+        QVERIFY(cacheHits);
+        cacheHits->setChecked(true);
+        QCOMPARE(children(0), 1);  // example 0's LM call was a hit
+        QCOMPARE(children(1), -1); // example 1's was not
+        cacheHits->setChecked(false);
+
+        auto* modelFilter = inspector.findChild<QLineEdit*>(QStringLiteral("modelFilter"));
+        QVERIFY(modelFilter);
+        modelFilter->setText(QStringLiteral("lmsim"));
+        QCOMPARE(children(0), 1);
+        modelFilter->setText(QStringLiteral("gpt-4o"));
+        QCOMPARE(children(0), -1);
+        modelFilter->clear();
+        QCOMPARE(children(0), 9);
+    }
+
+    void fullTextSearchShowsPaths()
+    {
+        TraceInspector inspector;
+        QSignalSpy runs(inspector.model(), &TraceModel::runsLoaded);
+        inspector.setStore(m_store);
+        QTRY_COMPARE(runs.size(), 1);
         QSignalSpy found(&inspector, &TraceInspector::searchFinished);
         inspector.search(QStringLiteral("zebracorn"));
         QTRY_COMPARE(found.size(), 1);
         QCOMPARE(found.first().first().toInt(), 1);
-        QCOMPARE(inspector.searchResults().first().id, spanId(12340));
-
+        QCOMPARE(inspector.searchResults().first().id, spanId(12341));
+        QCOMPARE(inspector.searchPaths().first(),
+                 QStringLiteral("Evaluate arithmetic › Example 1234 › Predict(question -> answer) "
+                                "› ManagedLM(lmsim/sim)"));
         inspector.search(QStringLiteral("unicornzebra"));
         QTRY_COMPARE(found.size(), 2);
         QCOMPARE(found.last().first().toInt(), 0);
+    }
 
-        // Errors only: of the first page, the one failing span stays.
-        auto* proxy = inspector.filterModel();
-        const QModelIndex sourceRun = inspector.model()->index(0, 0);
-        inspector.model()->fetchNextPage(sourceRun);
-        QTRY_COMPARE(inspector.model()->rowCount(sourceRun), TraceModel::kDefaultPageSize);
-        auto* errorsOnly = inspector.findChild<QCheckBox*>();
-        QVERIFY(errorsOnly);
-        errorsOnly->setChecked(true);
-        const QModelIndex run = proxy->index(0, 0);
-        QCOMPARE(proxy->rowCount(run), 0); // span 999 is not in the first 500
-        errorsOnly->setChecked(false);
-        QCOMPARE(proxy->rowCount(run), TraceModel::kDefaultPageSize);
+    void copyAsJsonAndDiff()
+    {
+        auto one = m_store->span(spanId(1));
+        auto two = m_store->span(spanId(11));
+        QVERIFY(one && *one && two && *two);
+        TraceInspector inspector;
+        inspector.setStore(m_store);
+        QCOMPARE(inspector.copyAsJson(), QString()); // nothing shown
+        inspector.showSpan(**one);
+        const QString json = inspector.copyAsJson();
+        QCOMPARE(QApplication::clipboard()->text(), json);
+        const auto parsed = Value::fromJson(json);
+        QVERIFY(parsed && parsed->isObject());
+        const Object& o = parsed->toObject();
+        QCOMPARE(o.value(u"id").toString(), spanId(1));
+        QCOMPARE(o.value(u"kind").toString(), QStringLiteral("lm"));
+        QCOMPARE(o.value(u"model").toString(), QStringLiteral("lmsim/sim"));
+        QCOMPARE(o.value(u"messages").toArray().size(), 2);
+        QCOMPARE(o.value(u"messages").toArray()[1].toObject().value(u"content").toString(),
+                 QStringLiteral("What is 1 plus 1?"));
+        QCOMPARE(o.value(u"response").toArray()[0].toString(),
+                 QStringLiteral("[[ ## answer ## ]]\n2"));
+        QCOMPARE(o.value(u"usage").toObject().value(u"prompt_tokens").toInt(), 20);
+        QCOMPARE(o.value(u"cache_hit").toBool(), true);
+
+        TraceDiffView* diff = inspector.diffWith(**two);
+        QVERIFY(diff);
+        // Same system message, different question and answer: two changed rows.
+        QCOMPARE(diff->changedRows(), 2);
+        QVERIFY(diff->leftText().contains(QStringLiteral("What is 1 plus 1?")));
+        QVERIFY(diff->rightText().contains(QStringLiteral("What is 11 plus 1?")));
+        const auto& rows = diff->rows();
+        const auto changed = std::find_if(rows.begin(), rows.end(),
+                                          [](const SideBySideRow& r) { return r.changed; });
+        QVERIFY(changed != rows.end());
+        QCOMPARE(changed->left, QStringLiteral("What is 1 plus 1?"));
+        QCOMPARE(changed->right, QStringLiteral("What is 11 plus 1?"));
+        QVERIFY(!rows.first().changed); // "[system]"
+        diff->close();
+    }
+
+    // Last: it adds a span to the shared store.
+    void resendRecordsANewSpan()
+    {
+        TraceInspector inspector;
+        QSignalSpy runs(inspector.model(), &TraceModel::runsLoaded);
+        inspector.setStore(m_store);
+        QTRY_COMPARE(runs.size(), 1);
+        TraceModel& model = *inspector.model();
+        const QModelIndex run = model.index(0, 0);
+        QVERIFY(fetch(model, run));
+        QVERIFY(fetch(model, model.index(0, 0, run)));
+        const QModelIndex predict = model.index(0, 0, model.index(0, 0, run));
+        QVERIFY(fetch(model, predict));
+        QCOMPARE(model.rowCount(predict), 9);
+
+        inspector.showSpan(*model.spanAt(model.index(0, 0, predict)));
+        TraceResendDialog* dialog = inspector.openResend();
+        QVERIFY(dialog);
+        QCOMPARE(dialog->messages().size(), 2);
+        QList<ChatMessage> edited = dialog->messages();
+        edited[1].content = QStringLiteral("What is 40 plus 2?");
+        dialog->setMessages(edited);
+        QSignalSpy sent(&inspector, &TraceInspector::resent);
+        QSignalSpy failed(&inspector, &TraceInspector::resendFailed);
+        dialog->sendButton()->click();
+        QVERIFY(!dialog->sendButton()->isEnabled()); // the GUI thread did not wait
+        QTRY_VERIFY_WITH_TIMEOUT(sent.size() + failed.size() > 0, 20000);
+        QCOMPARE(failed.size(), 0);
+        const Span span = sent.first().first().value<Span>();
+        QVERIFY(span.id != spanId(1));
+        QCOMPARE(span.parentId, spanId(0));
+        QCOMPARE(span.exampleIndex, 0);
+        QCOMPARE(span.kind, CallbackHook::LM);
+        QCOMPARE(span.status, QStringLiteral("ok"));
+        QVERIFY(!TraceInspector::responseOf(span).isEmpty());
+        QCOMPARE(dialog->newResponseText(), TraceInspector::responseOf(span));
+
+        // It is in the store, with the edited messages, and in the tree beside the original.
+        const auto stored = m_store->span(span.id);
+        QVERIFY(stored && *stored);
+        QCOMPARE(TraceInspector::messagesOf((*stored)->inputs).at(1).content,
+                 QStringLiteral("What is 40 plus 2?"));
+        QCOMPARE((*stored)->inputs.toObject().value(u"resent_from").toString(), spanId(1));
+        QCOMPARE(model.rowCount(predict), 10);
+        QCOMPARE(model.index(9, 0, predict).data(TraceModel::SpanIdRole).toString(), span.id);
+        // The original is unchanged.
+        QCOMPARE(TraceInspector::messagesOf((*m_store->span(spanId(1)))->inputs).at(1).content,
+                 QStringLiteral("What is 1 plus 1?"));
     }
 
 private:

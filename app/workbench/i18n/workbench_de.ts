@@ -1,112 +1,142 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="de" sourcelanguage="en">
 <context>
     <name>dspy::ui::EvaluateView</name>
     <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="63"/>
         <source>first </source>
         <translation>erste </translation>
     </message>
     <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="64"/>
         <source> examples</source>
         <translation> Beispiele</translation>
     </message>
     <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="65"/>
         <source>Evaluate</source>
         <translation>Evaluieren</translation>
     </message>
     <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="66"/>
         <source>Stop</source>
         <translation>Stopp</translation>
     </message>
     <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="68"/>
         <source>Export</source>
         <translation>Exportieren</translation>
     </message>
     <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="71"/>
         <source>CSV…</source>
         <translation>CSV…</translation>
     </message>
     <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="72"/>
         <source>JSON…</source>
         <translation>JSON…</translation>
     </message>
     <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="80"/>
         <source>Filter results</source>
         <translation>Ergebnisse filtern</translation>
     </message>
     <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="85"/>
         <source>#</source>
         <translation>#</translation>
     </message>
     <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="85"/>
         <source>Inputs</source>
         <translation>Eingaben</translation>
     </message>
     <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="85"/>
         <source>Prediction</source>
         <translation>Vorhersage</translation>
     </message>
     <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="85"/>
         <source>Gold</source>
         <translation>Soll</translation>
     </message>
     <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="85"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="280"/>
         <source>Score</source>
         <translation>Bewertung</translation>
     </message>
     <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="85"/>
         <source>Error</source>
         <translation>Fehler</translation>
     </message>
     <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="100"/>
         <source>Score histogram</source>
         <translation>Histogramm der Bewertungen</translation>
     </message>
     <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="107"/>
         <source>Sample</source>
         <translation>Beispielprojekt</translation>
     </message>
     <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="166"/>
         <source>Cannot load the sample %1</source>
         <translation>Das Beispiel %1 kann nicht geladen werden</translation>
     </message>
     <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="170"/>
         <source>Evaluate %1</source>
         <translation>%1 evaluieren</translation>
     </message>
     <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="197"/>
         <source>%1 / %2, score %3%</source>
         <translation>%1 / %2, Bewertung %3 %</translation>
     </message>
     <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="211"/>
         <source>Stopped: score %1%</source>
         <translation>Abgebrochen: Bewertung %1 %</translation>
     </message>
     <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="212"/>
         <source>Score %1%</source>
         <translation>Bewertung %1 %</translation>
     </message>
     <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="267"/>
         <source>Examples</source>
         <translation>Beispiele</translation>
     </message>
     <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="293"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="300"/>
         <source>Nothing evaluated yet</source>
         <translation>Noch nichts evaluiert</translation>
     </message>
     <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="308"/>
         <source>Export results</source>
         <translation>Ergebnisse exportieren</translation>
     </message>
     <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="308"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV-Dateien (*.csv)</translation>
     </message>
     <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="308"/>
         <source>JSON files (*.json)</source>
         <translation>JSON-Dateien (*.json)</translation>
     </message>
     <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="313"/>
         <source>Export failed</source>
         <translation>Export fehlgeschlagen</translation>
     </message>
@@ -114,86 +144,108 @@
 <context>
     <name>dspy::ui::LMProfileDialog</name>
     <message>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="24"/>
         <source>LM profile</source>
         <translation>LM-Profil</translation>
     </message>
     <message>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="32"/>
         <source>e.g. gpt-4o-mini</source>
         <translation>z. B. gpt-4o-mini</translation>
     </message>
     <message>
-        <source>the provider's default</source>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="34"/>
+        <source>the provider&apos;s default</source>
         <translation>Standard des Anbieters</translation>
     </message>
     <message>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="43"/>
         <source>unlimited</source>
         <translation>unbegrenzt</translation>
     </message>
     <message>
-        <source>the provider's default, e.g. OPENAI_API_KEY</source>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="45"/>
+        <source>the provider&apos;s default, e.g. OPENAI_API_KEY</source>
         <translation>Standard des Anbieters, z. B. OPENAI_API_KEY</translation>
     </message>
     <message>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="48"/>
         <source>stored in the keychain, never in project files</source>
         <translation>im Schlüsselbund gespeichert, nie in Projektdateien</translation>
     </message>
     <message>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="49"/>
         <source>Test</source>
         <translation>Testen</translation>
     </message>
     <message>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="55"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="56"/>
         <source>Provider</source>
         <translation>Anbieter</translation>
     </message>
     <message>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="57"/>
         <source>Model</source>
         <translation>Modell</translation>
     </message>
     <message>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="58"/>
         <source>Base URL</source>
         <translation>Basis-URL</translation>
     </message>
     <message>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="59"/>
         <source>Temperature</source>
         <translation>Temperatur</translation>
     </message>
     <message>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="60"/>
         <source>Max tokens</source>
         <translation>Max. Tokens</translation>
     </message>
     <message>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="61"/>
         <source>Concurrency</source>
         <translation>Parallelität</translation>
     </message>
     <message>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="62"/>
         <source>Key variable</source>
         <translation>Schlüsselvariable</translation>
     </message>
     <message>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="63"/>
         <source>API key</source>
         <translation>API-Schlüssel</translation>
     </message>
     <message>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="89"/>
         <source>OK in %1 ms: %2</source>
         <translation>OK in %1 ms: %2</translation>
     </message>
     <message>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="90"/>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="100"/>
         <source>Failed: %1</source>
         <translation>Fehlgeschlagen: %1</translation>
     </message>
     <message>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="104"/>
         <source>Simulated</source>
         <translation>Simuliert</translation>
     </message>
     <message>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="164"/>
         <source>Testing…</source>
         <translation>Teste…</translation>
     </message>
     <message>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="177"/>
         <source>Test profile %1</source>
         <translation>Profil %1 testen</translation>
     </message>
@@ -201,171 +253,216 @@
 <context>
     <name>dspy::ui::MainWindow</name>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="50"/>
         <source>Simulated LM (offline)</source>
         <translation>Simuliertes LM (offline)</translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="60"/>
         <source>DSPy Workbench</source>
         <translation>DSPy Workbench</translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="61"/>
         <source>%1 — DSPy Workbench</source>
         <translation>%1 — DSPy Workbench</translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="67"/>
         <source>Welcome</source>
         <translation>Willkommen</translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="106"/>
         <source>%1 run %2 started (%3)</source>
         <translation>%1-Lauf %2 gestartet (%3)</translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="110"/>
         <source>Run %1 %2</source>
         <translation>Lauf %1: %2</translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="111"/>
         <source>Run %1 %2: %3</source>
         <translation>Lauf %1: %2: %3</translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="118"/>
         <source>Prediction (%1 ms): %2</source>
         <translation>Vorhersage (%1 ms): %2</translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="139"/>
         <source>&lt;h2&gt;DSPy Workbench&lt;/h2&gt;&lt;p&gt;Open a bundled sample. Each runs offline on the %1.&lt;/p&gt;</source>
         <translation>&lt;h2&gt;DSPy Workbench&lt;/h2&gt;&lt;p&gt;Öffnen Sie ein mitgeliefertes Beispiel. Jedes läuft offline mit dem Profil „%1“.&lt;/p&gt;</translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="154"/>
         <source>Open sample</source>
         <translation>Beispiel öffnen</translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="176"/>
         <source>Signatures</source>
         <translation>Signaturen</translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="177"/>
         <source>Programs</source>
         <translation>Programme</translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="178"/>
         <source>Datasets</source>
         <translation>Datensätze</translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="179"/>
         <source>Metrics</source>
         <translation>Metriken</translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="180"/>
         <source>LM profiles</source>
         <translation>LM-Profile</translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="181"/>
         <source>Runs</source>
         <translation>Läufe</translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="211"/>
         <source>Project</source>
         <translation>Projekt</translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="217"/>
         <source>Select an item to see its properties.</source>
         <translation>Wählen Sie ein Element, um seine Eigenschaften zu sehen.</translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="218"/>
         <source>Inspector</source>
         <translation>Inspektor</translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="231"/>
         <source>Log</source>
         <translation>Protokoll</translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="232"/>
         <source>Traces / Log</source>
         <translation>Traces / Protokoll</translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="240"/>
         <source>Main</source>
         <translation>Haupt</translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="242"/>
         <source>LM: </source>
         <translation>LM: </translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="246"/>
         <source>The LM profile runs use</source>
         <translation>Das LM-Profil, mit dem Läufe arbeiten</translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="260"/>
         <source>Run</source>
         <translation>Ausführen</translation>
     </message>
     <message>
-        <source>Run the current signature on the sample's first example</source>
+        <location filename="../../../widgets/mainwindow.cpp" line="263"/>
+        <source>Run the current signature on the sample&apos;s first example</source>
         <translation>Die aktuelle Signatur auf das erste Beispiel anwenden</translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="264"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="364"/>
         <source>Evaluate</source>
         <translation>Evaluieren</translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="267"/>
         <source>Stop</source>
         <translation>Stopp</translation>
     </message>
     <message numerus="yes">
+        <location filename="../../../widgets/mainwindow.cpp" line="287"/>
         <source>%n call(s) in flight</source>
         <translation>
-            <numerusform>%n Aufruf läuft</numerusform><numerusform>%n Aufrufe laufen</numerusform></translation>
+            <numerusform>%n Aufruf läuft</numerusform>
+            <numerusform>%n Aufrufe laufen</numerusform>
+        </translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="288"/>
         <source>%1 tokens, $%2 this session</source>
         <translation>%1 Tokens, $%2 in dieser Sitzung</translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="291"/>
         <source>cache hits %1%</source>
         <translation>Cache-Treffer %1 %</translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="306"/>
         <source>&lt;h3&gt;%1&lt;/h3&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p&gt;&lt;b&gt;Signature:&lt;/b&gt; &lt;code&gt;%3&lt;/code&gt;&lt;/p&gt;&lt;p&gt;&lt;b&gt;Inputs:&lt;/b&gt; %4&lt;br&gt;&lt;b&gt;Metric field:&lt;/b&gt; %5&lt;/p&gt;</source>
         <translation>&lt;h3&gt;%1&lt;/h3&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p&gt;&lt;b&gt;Signatur:&lt;/b&gt; &lt;code&gt;%3&lt;/code&gt;&lt;/p&gt;&lt;p&gt;&lt;b&gt;Eingaben:&lt;/b&gt; %4&lt;br&gt;&lt;b&gt;Metrikfeld:&lt;/b&gt; %5&lt;/p&gt;</translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="314"/>
         <source>&lt;h3&gt;%1&lt;/h3&gt;&lt;p&gt;Model &lt;code&gt;%2&lt;/code&gt;: answers in-process, no network, no cost.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;%1&lt;/h3&gt;&lt;p&gt;Modell &lt;code&gt;%2&lt;/code&gt;: antwortet im Prozess, ohne Netzwerk, ohne Kosten.&lt;/p&gt;</translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="318"/>
         <source>&lt;h3&gt;exact_match&lt;/h3&gt;&lt;p&gt;1 when the prediction equals the gold value after normalisation, else 0.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;exact_match&lt;/h3&gt;&lt;p&gt;1, wenn die Vorhersage nach der Normalisierung dem Sollwert gleicht, sonst 0.&lt;/p&gt;</translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="342"/>
         <source>Signature: %1</source>
         <translation>Signatur: %1</translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="345"/>
         <source>Opened sample %1</source>
         <translation>Beispiel %1 geöffnet</translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="405"/>
         <source>Cannot run: %1</source>
         <translation>Ausführen nicht möglich: %1</translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="411"/>
         <source>Cannot load the sample %1</source>
         <translation>Das Beispiel %1 kann nicht geladen werden</translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="415"/>
         <source>Run %1</source>
         <translation>%1 ausführen</translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="95"/>
         <source>Runs are not traced: %1</source>
         <translation>Läufe werden nicht aufgezeichnet: %1</translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="230"/>
         <source>Traces</source>
         <translation>Traces</translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="248"/>
         <source>Profiles…</source>
         <translation>Profile…</translation>
     </message>
@@ -373,36 +470,48 @@
 <context>
     <name>dspy::ui::SignatureEditor</name>
     <message>
+        <location filename="../../../widgets/signatureeditor.cpp" line="75"/>
         <source>Copy messages</source>
         <translation>Nachrichten kopieren</translation>
     </message>
     <message>
+        <location filename="../../../widgets/signatureeditor.cpp" line="82"/>
         <source>Signature</source>
         <translation>Signatur</translation>
     </message>
     <message>
+        <location filename="../../../widgets/signatureeditor.cpp" line="90"/>
         <source>Preview for</source>
         <translation>Vorschau für</translation>
     </message>
     <message numerus="yes">
+        <location filename="../../../widgets/signatureeditor.cpp" line="212"/>
         <source>Valid: %n input(s)</source>
         <translation>
-            <numerusform>Gültig: %n Eingabe</numerusform><numerusform>Gültig: %n Eingaben</numerusform></translation>
+            <numerusform>Gültig: %n Eingabe</numerusform>
+            <numerusform>Gültig: %n Eingaben</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
+        <location filename="../../../widgets/signatureeditor.cpp" line="214"/>
         <source>%n output(s)</source>
         <translation>
-            <numerusform>%n Ausgabe</numerusform><numerusform>%n Ausgaben</numerusform></translation>
+            <numerusform>%n Ausgabe</numerusform>
+            <numerusform>%n Ausgaben</numerusform>
+        </translation>
     </message>
     <message>
+        <location filename="../../../widgets/signatureeditor.cpp" line="249"/>
         <source>Error at position %1: %2</source>
         <translation>Fehler an Position %1: %2</translation>
     </message>
     <message>
+        <location filename="../../../widgets/signatureeditor.cpp" line="251"/>
         <source>Error: %1</source>
         <translation>Fehler: %1</translation>
     </message>
     <message>
+        <location filename="../../../widgets/signatureeditor.cpp" line="267"/>
         <source>Fix the signature to see the messages.</source>
         <translation>Korrigieren Sie die Signatur, um die Nachrichten zu sehen.</translation>
     </message>
@@ -410,125 +519,331 @@
 <context>
     <name>dspy::ui::SignatureLexer</name>
     <message>
+        <location filename="../../../widgets/signaturelexer.cpp" line="26"/>
         <source>Default</source>
         <translation>Standard</translation>
     </message>
     <message>
+        <location filename="../../../widgets/signaturelexer.cpp" line="28"/>
         <source>Field name</source>
         <translation>Feldname</translation>
     </message>
     <message>
+        <location filename="../../../widgets/signaturelexer.cpp" line="30"/>
         <source>Type</source>
         <translation>Typ</translation>
     </message>
     <message>
+        <location filename="../../../widgets/signaturelexer.cpp" line="32"/>
         <source>Arrow</source>
         <translation>Pfeil</translation>
     </message>
     <message>
+        <location filename="../../../widgets/signaturelexer.cpp" line="34"/>
         <source>Punctuation</source>
         <translation>Satzzeichen</translation>
     </message>
 </context>
 <context>
+    <name>dspy::ui::TraceDiffView</name>
+    <message>
+        <location filename="../../../widgets/tracediffview.cpp" line="51"/>
+        <source>Diff of two LM calls</source>
+        <translation>Vergleich zweier LM-Aufrufe</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/tracediffview.cpp" line="79"/>
+        <source>[response]</source>
+        <translation>[Antwort]</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/tracediffview.cpp" line="86"/>
+        <source>Diff: %1 ↔ %2</source>
+        <translation>Vergleich: %1 ↔ %2</translation>
+    </message>
+</context>
+<context>
     <name>dspy::ui::TraceInspector</name>
     <message>
+        <location filename="../../../widgets/traceinspector.cpp" line="169"/>
         <source>Search prompts and responses (Enter)</source>
         <translation>Prompts und Antworten durchsuchen (Eingabe)</translation>
     </message>
     <message>
+        <location filename="../../../widgets/traceinspector.cpp" line="172"/>
         <source>All kinds</source>
         <translation>Alle Arten</translation>
     </message>
     <message>
+        <location filename="../../../widgets/traceinspector.cpp" line="175"/>
         <source>Errors only</source>
         <translation>Nur Fehler</translation>
     </message>
     <message>
+        <location filename="../../../widgets/traceinspector.cpp" line="177"/>
+        <source>Cache hits</source>
+        <translation>Cache-Treffer</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/traceinspector.cpp" line="181"/>
+        <source>Model</source>
+        <translation>Modell</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/traceinspector.cpp" line="202"/>
         <source>Messages</source>
         <translation>Nachrichten</translation>
     </message>
     <message>
+        <location filename="../../../widgets/traceinspector.cpp" line="203"/>
         <source>Raw response</source>
         <translation>Rohantwort</translation>
     </message>
     <message>
+        <location filename="../../../widgets/traceinspector.cpp" line="204"/>
         <source>Parsed fields</source>
         <translation>Ausgewertete Felder</translation>
     </message>
     <message>
+        <location filename="../../../widgets/traceinspector.cpp" line="205"/>
+        <source>Usage</source>
+        <translation>Verbrauch</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/traceinspector.cpp" line="206"/>
+        <source>Copy as JSON</source>
+        <translation>Als JSON kopieren</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/traceinspector.cpp" line="207"/>
+        <location filename="../../../widgets/traceinspector.cpp" line="513"/>
+        <source>Diff with…</source>
+        <translation>Vergleichen mit…</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/traceinspector.cpp" line="208"/>
+        <source>Re-send…</source>
+        <translation>Erneut senden…</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/traceinspector.cpp" line="395"/>
+        <source>Search failed: %1</source>
+        <translation>Suche fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/traceinspector.cpp" line="437"/>
         <source>Error: %1</source>
         <translation>Fehler: %1</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/traceinspector.cpp" line="439"/>
+        <source>Latency: %1 ms</source>
+        <translation>Latenz: %1 ms</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/traceinspector.cpp" line="441"/>
+        <source>Model: %1</source>
+        <translation>Modell: %1</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/traceinspector.cpp" line="443"/>
+        <source>Prompt tokens: %1</source>
+        <translation>Prompt-Tokens: %1</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/traceinspector.cpp" line="445"/>
+        <source>Completion tokens: %1</source>
+        <translation>Antwort-Tokens: %1</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/traceinspector.cpp" line="447"/>
+        <source>Cost: $%1</source>
+        <translation>Kosten: $%1</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/traceinspector.cpp" line="448"/>
+        <source>Cache: hit</source>
+        <translation>Cache: Treffer</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/traceinspector.cpp" line="448"/>
+        <source>Cache: miss</source>
+        <translation>Cache: kein Treffer</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/traceinspector.cpp" line="511"/>
+        <source>  (example %1)</source>
+        <translation>  (Beispiel %1)</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/traceinspector.cpp" line="514"/>
+        <source>Second LM call:</source>
+        <translation>Zweiter LM-Aufruf:</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/traceinspector.cpp" line="558"/>
+        <source>No trace store is open.</source>
+        <translation>Kein Trace-Speicher geöffnet.</translation>
     </message>
 </context>
 <context>
     <name>dspy::ui::TraceModel</name>
     <message>
+        <location filename="../../../widgets/tracemodel.cpp" line="456"/>
         <source>%1 ms</source>
         <translation>%1 ms</translation>
     </message>
     <message>
+        <location filename="../../../widgets/tracemodel.cpp" line="462"/>
         <source>hit</source>
         <translation>Treffer</translation>
     </message>
     <message>
+        <location filename="../../../widgets/tracemodel.cpp" line="462"/>
         <source>miss</source>
         <translation>kein Treffer</translation>
     </message>
     <message>
+        <location filename="../../../widgets/tracemodel.cpp" line="486"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
+        <location filename="../../../widgets/tracemodel.cpp" line="488"/>
         <source>Kind</source>
         <translation>Art</translation>
     </message>
     <message>
+        <location filename="../../../widgets/tracemodel.cpp" line="490"/>
         <source>Example</source>
         <translation>Beispiel</translation>
     </message>
     <message>
+        <location filename="../../../widgets/tracemodel.cpp" line="492"/>
         <source>Latency</source>
         <translation>Latenz</translation>
     </message>
     <message>
+        <location filename="../../../widgets/tracemodel.cpp" line="494"/>
         <source>Tokens</source>
         <translation>Tokens</translation>
     </message>
     <message>
+        <location filename="../../../widgets/tracemodel.cpp" line="496"/>
         <source>Cost</source>
         <translation>Kosten</translation>
     </message>
     <message>
+        <location filename="../../../widgets/tracemodel.cpp" line="498"/>
         <source>Cache</source>
         <translation>Cache</translation>
     </message>
     <message>
+        <location filename="../../../widgets/tracemodel.cpp" line="500"/>
         <source>Error</source>
         <translation>Fehler</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/traceinspector.cpp" line="416"/>
+        <location filename="../../../widgets/tracemodel.cpp" line="437"/>
+        <source>Example %1</source>
+        <translation>Beispiel %1</translation>
+    </message>
+</context>
+<context>
+    <name>dspy::ui::TraceResendDialog</name>
+    <message>
+        <location filename="../../../widgets/traceresend.cpp" line="25"/>
+        <source>Re-send %1</source>
+        <translation>%1 erneut senden</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/traceresend.cpp" line="26"/>
+        <source>Role</source>
+        <translation>Rolle</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/traceresend.cpp" line="26"/>
+        <source>Content</source>
+        <translation>Inhalt</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/traceresend.cpp" line="32"/>
+        <source>Add message</source>
+        <translation>Nachricht hinzufügen</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/traceresend.cpp" line="33"/>
+        <source>Remove message</source>
+        <translation>Nachricht entfernen</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/traceresend.cpp" line="34"/>
+        <source>Send</source>
+        <translation>Senden</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/traceresend.cpp" line="48"/>
+        <source>Sending…</source>
+        <translation>Sende…</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/traceresend.cpp" line="65"/>
+        <source>Old response</source>
+        <translation>Alte Antwort</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/traceresend.cpp" line="69"/>
+        <source>New response</source>
+        <translation>Neue Antwort</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/traceresend.cpp" line="116"/>
+        <source>Answered in %1 ms; recorded as span %2.</source>
+        <translation>Antwort in %1 ms; als Span %2 aufgezeichnet.</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/traceresend.cpp" line="117"/>
+        <source>Failed: %1 (recorded as span %2)</source>
+        <translation>Fehlgeschlagen: %1 (als Span %2 aufgezeichnet)</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/traceresend.cpp" line="123"/>
+        <source>Failed: %1</source>
+        <translation>Fehlgeschlagen: %1</translation>
     </message>
 </context>
 <context>
     <name>main</name>
     <message>
+        <location filename="../main.cpp" line="109"/>
         <source>DSPy Workbench: build, inspect and evaluate LM programs.</source>
         <translation>DSPy Workbench: LM-Programme bauen, untersuchen und evaluieren.</translation>
     </message>
     <message>
+        <location filename="../main.cpp" line="114"/>
         <source>Project directory to open.</source>
         <translation>Zu öffnendes Projektverzeichnis.</translation>
     </message>
     <message>
+        <location filename="../main.cpp" line="118"/>
         <source>Render the window offscreen to a PNG file and exit.</source>
         <translation>Das Fenster unsichtbar in eine PNG-Datei zeichnen und beenden.</translation>
     </message>
     <message>
+        <location filename="../main.cpp" line="121"/>
         <source>View to show: %1.</source>
         <translation>Anzuzeigende Ansicht: %1.</translation>
     </message>
     <message>
+        <location filename="../main.cpp" line="125"/>
         <source>Window size for --screenshot.</source>
         <translation>Fenstergröße für --screenshot.</translation>
+    </message>
+    <message>
+        <location filename="../main.cpp" line="129"/>
+        <source>Print the time from exec to the first window shown, then exit.</source>
+        <translation>Die Zeit vom Start bis zum ersten angezeigten Fenster ausgeben, dann beenden.</translation>
     </message>
 </context>
 </TS>

@@ -1,534 +1,849 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="en">
 <context>
     <name>dspy::ui::EvaluateView</name>
     <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="63"/>
         <source>first </source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="64"/>
         <source> examples</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="65"/>
         <source>Evaluate</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="66"/>
         <source>Stop</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="68"/>
         <source>Export</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="71"/>
         <source>CSV…</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="72"/>
         <source>JSON…</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="80"/>
         <source>Filter results</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="85"/>
         <source>#</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="85"/>
         <source>Inputs</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="85"/>
         <source>Prediction</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="85"/>
         <source>Gold</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="85"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="280"/>
         <source>Score</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="85"/>
         <source>Error</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="100"/>
         <source>Score histogram</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="107"/>
         <source>Sample</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="166"/>
         <source>Cannot load the sample %1</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="170"/>
         <source>Evaluate %1</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="197"/>
         <source>%1 / %2, score %3%</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="211"/>
         <source>Stopped: score %1%</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="212"/>
         <source>Score %1%</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="267"/>
         <source>Examples</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="293"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="300"/>
         <source>Nothing evaluated yet</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="308"/>
         <source>Export results</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="308"/>
         <source>CSV files (*.csv)</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="308"/>
         <source>JSON files (*.json)</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="313"/>
         <source>Export failed</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>dspy::ui::LMProfileDialog</name>
     <message>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="24"/>
         <source>LM profile</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="32"/>
         <source>e.g. gpt-4o-mini</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>the provider's default</source>
-        <translation type="unfinished" />
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="34"/>
+        <source>the provider&apos;s default</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="43"/>
         <source>unlimited</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>the provider's default, e.g. OPENAI_API_KEY</source>
-        <translation type="unfinished" />
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="45"/>
+        <source>the provider&apos;s default, e.g. OPENAI_API_KEY</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="48"/>
         <source>stored in the keychain, never in project files</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="49"/>
         <source>Test</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="55"/>
         <source>Name</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="56"/>
         <source>Provider</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="57"/>
         <source>Model</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="58"/>
         <source>Base URL</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="59"/>
         <source>Temperature</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="60"/>
         <source>Max tokens</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="61"/>
         <source>Concurrency</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="62"/>
         <source>Key variable</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="63"/>
         <source>API key</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="89"/>
         <source>OK in %1 ms: %2</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="90"/>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="100"/>
         <source>Failed: %1</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="104"/>
         <source>Simulated</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="164"/>
         <source>Testing…</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="177"/>
         <source>Test profile %1</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>dspy::ui::MainWindow</name>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="50"/>
         <source>Simulated LM (offline)</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="60"/>
         <source>DSPy Workbench</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="61"/>
         <source>%1 — DSPy Workbench</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="67"/>
         <source>Welcome</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="106"/>
         <source>%1 run %2 started (%3)</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="110"/>
         <source>Run %1 %2</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="111"/>
         <source>Run %1 %2: %3</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="118"/>
         <source>Prediction (%1 ms): %2</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="139"/>
         <source>&lt;h2&gt;DSPy Workbench&lt;/h2&gt;&lt;p&gt;Open a bundled sample. Each runs offline on the %1.&lt;/p&gt;</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="154"/>
         <source>Open sample</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="176"/>
         <source>Signatures</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="177"/>
         <source>Programs</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="178"/>
         <source>Datasets</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="179"/>
         <source>Metrics</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="180"/>
         <source>LM profiles</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="181"/>
         <source>Runs</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="211"/>
         <source>Project</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="217"/>
         <source>Select an item to see its properties.</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="218"/>
         <source>Inspector</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="231"/>
         <source>Log</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="232"/>
         <source>Traces / Log</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="240"/>
         <source>Main</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="242"/>
         <source>LM: </source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="246"/>
         <source>The LM profile runs use</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="260"/>
         <source>Run</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Run the current signature on the sample's first example</source>
-        <translation type="unfinished" />
+        <location filename="../../../widgets/mainwindow.cpp" line="263"/>
+        <source>Run the current signature on the sample&apos;s first example</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="264"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="364"/>
         <source>Evaluate</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="267"/>
         <source>Stop</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
+        <location filename="../../../widgets/mainwindow.cpp" line="287"/>
         <source>%n call(s) in flight</source>
         <translation>
-            <numerusform>%n call in flight</numerusform><numerusform>%n calls in flight</numerusform></translation>
+            <numerusform>%n call in flight</numerusform>
+            <numerusform>%n calls in flight</numerusform>
+        </translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="288"/>
         <source>%1 tokens, $%2 this session</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="291"/>
         <source>cache hits %1%</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="306"/>
         <source>&lt;h3&gt;%1&lt;/h3&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p&gt;&lt;b&gt;Signature:&lt;/b&gt; &lt;code&gt;%3&lt;/code&gt;&lt;/p&gt;&lt;p&gt;&lt;b&gt;Inputs:&lt;/b&gt; %4&lt;br&gt;&lt;b&gt;Metric field:&lt;/b&gt; %5&lt;/p&gt;</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="314"/>
         <source>&lt;h3&gt;%1&lt;/h3&gt;&lt;p&gt;Model &lt;code&gt;%2&lt;/code&gt;: answers in-process, no network, no cost.&lt;/p&gt;</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="318"/>
         <source>&lt;h3&gt;exact_match&lt;/h3&gt;&lt;p&gt;1 when the prediction equals the gold value after normalisation, else 0.&lt;/p&gt;</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="342"/>
         <source>Signature: %1</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="345"/>
         <source>Opened sample %1</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="405"/>
         <source>Cannot run: %1</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="411"/>
         <source>Cannot load the sample %1</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="415"/>
         <source>Run %1</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="95"/>
         <source>Runs are not traced: %1</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="230"/>
         <source>Traces</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="248"/>
         <source>Profiles…</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>dspy::ui::SignatureEditor</name>
     <message>
+        <location filename="../../../widgets/signatureeditor.cpp" line="75"/>
         <source>Copy messages</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/signatureeditor.cpp" line="82"/>
         <source>Signature</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/signatureeditor.cpp" line="90"/>
         <source>Preview for</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
+        <location filename="../../../widgets/signatureeditor.cpp" line="212"/>
         <source>Valid: %n input(s)</source>
         <translation>
-            <numerusform>Valid: %n input</numerusform><numerusform>Valid: %n inputs</numerusform></translation>
+            <numerusform>Valid: %n input</numerusform>
+            <numerusform>Valid: %n inputs</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
+        <location filename="../../../widgets/signatureeditor.cpp" line="214"/>
         <source>%n output(s)</source>
         <translation>
-            <numerusform>%n output</numerusform><numerusform>%n outputs</numerusform></translation>
+            <numerusform>%n output</numerusform>
+            <numerusform>%n outputs</numerusform>
+        </translation>
     </message>
     <message>
+        <location filename="../../../widgets/signatureeditor.cpp" line="249"/>
         <source>Error at position %1: %2</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/signatureeditor.cpp" line="251"/>
         <source>Error: %1</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/signatureeditor.cpp" line="267"/>
         <source>Fix the signature to see the messages.</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>dspy::ui::SignatureLexer</name>
     <message>
+        <location filename="../../../widgets/signaturelexer.cpp" line="26"/>
         <source>Default</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/signaturelexer.cpp" line="28"/>
         <source>Field name</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/signaturelexer.cpp" line="30"/>
         <source>Type</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/signaturelexer.cpp" line="32"/>
         <source>Arrow</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/signaturelexer.cpp" line="34"/>
         <source>Punctuation</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>dspy::ui::TraceDiffView</name>
+    <message>
+        <location filename="../../../widgets/tracediffview.cpp" line="51"/>
+        <source>Diff of two LM calls</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/tracediffview.cpp" line="79"/>
+        <source>[response]</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/tracediffview.cpp" line="86"/>
+        <source>Diff: %1 ↔ %2</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>dspy::ui::TraceInspector</name>
     <message>
+        <location filename="../../../widgets/traceinspector.cpp" line="169"/>
         <source>Search prompts and responses (Enter)</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/traceinspector.cpp" line="172"/>
         <source>All kinds</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/traceinspector.cpp" line="175"/>
         <source>Errors only</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/traceinspector.cpp" line="177"/>
+        <source>Cache hits</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/traceinspector.cpp" line="181"/>
+        <source>Model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/traceinspector.cpp" line="202"/>
         <source>Messages</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/traceinspector.cpp" line="203"/>
         <source>Raw response</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/traceinspector.cpp" line="204"/>
         <source>Parsed fields</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/traceinspector.cpp" line="205"/>
+        <source>Usage</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/traceinspector.cpp" line="206"/>
+        <source>Copy as JSON</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/traceinspector.cpp" line="207"/>
+        <location filename="../../../widgets/traceinspector.cpp" line="513"/>
+        <source>Diff with…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/traceinspector.cpp" line="208"/>
+        <source>Re-send…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/traceinspector.cpp" line="395"/>
+        <source>Search failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/traceinspector.cpp" line="437"/>
         <source>Error: %1</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/traceinspector.cpp" line="439"/>
+        <source>Latency: %1 ms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/traceinspector.cpp" line="441"/>
+        <source>Model: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/traceinspector.cpp" line="443"/>
+        <source>Prompt tokens: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/traceinspector.cpp" line="445"/>
+        <source>Completion tokens: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/traceinspector.cpp" line="447"/>
+        <source>Cost: $%1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/traceinspector.cpp" line="448"/>
+        <source>Cache: hit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/traceinspector.cpp" line="448"/>
+        <source>Cache: miss</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/traceinspector.cpp" line="511"/>
+        <source>  (example %1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/traceinspector.cpp" line="514"/>
+        <source>Second LM call:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/traceinspector.cpp" line="558"/>
+        <source>No trace store is open.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>dspy::ui::TraceModel</name>
     <message>
+        <location filename="../../../widgets/tracemodel.cpp" line="456"/>
         <source>%1 ms</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/tracemodel.cpp" line="462"/>
         <source>hit</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/tracemodel.cpp" line="462"/>
         <source>miss</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/tracemodel.cpp" line="486"/>
         <source>Name</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/tracemodel.cpp" line="488"/>
         <source>Kind</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/tracemodel.cpp" line="490"/>
         <source>Example</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/tracemodel.cpp" line="492"/>
         <source>Latency</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/tracemodel.cpp" line="494"/>
         <source>Tokens</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/tracemodel.cpp" line="496"/>
         <source>Cost</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/tracemodel.cpp" line="498"/>
         <source>Cache</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../../widgets/tracemodel.cpp" line="500"/>
         <source>Error</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/traceinspector.cpp" line="416"/>
+        <location filename="../../../widgets/tracemodel.cpp" line="437"/>
+        <source>Example %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>dspy::ui::TraceResendDialog</name>
+    <message>
+        <location filename="../../../widgets/traceresend.cpp" line="25"/>
+        <source>Re-send %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/traceresend.cpp" line="26"/>
+        <source>Role</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/traceresend.cpp" line="26"/>
+        <source>Content</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/traceresend.cpp" line="32"/>
+        <source>Add message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/traceresend.cpp" line="33"/>
+        <source>Remove message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/traceresend.cpp" line="34"/>
+        <source>Send</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/traceresend.cpp" line="48"/>
+        <source>Sending…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/traceresend.cpp" line="65"/>
+        <source>Old response</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/traceresend.cpp" line="69"/>
+        <source>New response</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/traceresend.cpp" line="116"/>
+        <source>Answered in %1 ms; recorded as span %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/traceresend.cpp" line="117"/>
+        <source>Failed: %1 (recorded as span %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/traceresend.cpp" line="123"/>
+        <source>Failed: %1</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>main</name>
     <message>
+        <location filename="../main.cpp" line="109"/>
         <source>DSPy Workbench: build, inspect and evaluate LM programs.</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../main.cpp" line="114"/>
         <source>Project directory to open.</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../main.cpp" line="118"/>
         <source>Render the window offscreen to a PNG file and exit.</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../main.cpp" line="121"/>
         <source>View to show: %1.</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../main.cpp" line="125"/>
         <source>Window size for --screenshot.</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../main.cpp" line="129"/>
+        <source>Print the time from exec to the first window shown, then exit.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 </TS>
