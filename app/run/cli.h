@@ -48,6 +48,15 @@ public:
     bool has(const QString& name) const { return m_values.contains(name); }
     QString value(const QString& name) const { return m_values.value(name).value(0); }
     QStringList values(const QString& name) const { return m_values.value(name); }
+    void replace(const QString& name, const QString& value) { m_values.insert(name, {value}); }
+    // Sets an option the command line did not give (a project's defaults); returns whether set.
+    bool setDefault(const QString& name, const QString& value)
+    {
+        if (has(name))
+            return false;
+        m_values.insert(name, {value});
+        return true;
+    }
 
 private:
     QHash<QString, QStringList> m_values;
@@ -91,5 +100,12 @@ int exportCommand(const QStringList& args, QTextStream& out, QTextStream& err);
 // --project FILE --program NAME: that program graph, built (usage error or std::runtime_error
 // with the reasons otherwise).
 std::unique_ptr<GraphProgram> projectProgramFrom(const QString& command, const Options& opts);
+// With --project FILE: the project's defaults for what the command line leaves out.
+// --profile NAME (else the first profile when no --model is given) gives --model, --api-base,
+// --api-key-env, --temperature, --max-tokens (never a key); with `withData`, --dataset NAME (else
+// the first dataset, unless --data or --sample is given) gives --data and --input-keys, and
+// --metric NAME of a project metric (else the first metric when no --metric is given) gives the
+// metric (its kind, or js:FILE relative to the project) and --metric-field.
+void applyProjectDefaults(const QString& command, Options& opts, bool withData);
 
 } // namespace dspy::run

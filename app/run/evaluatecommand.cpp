@@ -63,6 +63,11 @@ const char* const kEvaluateHelp =
     "  --sample NAME           A bundled sample: arithmetic, tickets or rag_qa (with the gold\n"
     "                          passages as context). Gives the data, signature, input keys and\n"
     "                          metric; --data, --signature and --metric override them.\n"
+    "  --project FILE --program NAME\n"
+    "                          A program drawn in a .dspyproj project. The project's first\n"
+    "                          dataset (or --dataset NAME), first metric (or --metric NAME) and\n"
+    "                          first LM profile (or --profile NAME; none when --model is given)\n"
+    "                          are the defaults; --data, --metric, --model ... override them.\n"
     "\n"
     "The data:\n"
     "  --data FILE             JSONL (one object per line) or CSV with a header row.\n"
@@ -74,6 +79,8 @@ const char* const kEvaluateHelp =
     "  --metric NAME           exact_match (default), f1, passage_match, semantic_f1,\n"
     "                          complete_and_grounded, or js:FILE for a JavaScript file defining\n"
     "                          function metric(example, prediction, trace) (docs: jsmetric.h).\n"
+    "                          With --project, also the name of one of the project's metrics.\n"
+    "  --metric-field F        The output field the metric compares.\n"
     "\n"
     "The LM:\n"
     "  --model ID              A DSPy model id (default lmsim/sim, the in-process simulator).\n"
@@ -418,7 +425,9 @@ Metric metricFrom(const QString& cmd, const Options& opts, const Signature& sig,
         return std::move(*metric);
     }
     QString field;
-    if (sample && !opts.has(QStringLiteral("signature")) && !opts.has(QStringLiteral("program")))
+    if (opts.has(QStringLiteral("metric-field")))
+        field = opts.value(QStringLiteral("metric-field"));
+    else if (sample && !opts.has(QStringLiteral("signature")) && !opts.has(QStringLiteral("program")))
         field = sample->metricField;
     else if (sig.field(QStringLiteral("answer")))
         field = QStringLiteral("answer");
@@ -514,12 +523,15 @@ Object summaryOf(const EvaluationResult& result, const QString& model, bool inte
 int evaluateCommand(const QStringList& args, QTextStream& out, QTextStream& err)
 {
     const QString cmd = QStringLiteral("evaluate");
-    const Options opts(cmd,
+    Options opts(cmd,
                        lmOptionSpecs() + QList<OptionSpec>{{QStringLiteral("signature")},
                                                            {QStringLiteral("cot"), false, true},
                                                            {QStringLiteral("instructions")},
                                                            {QStringLiteral("program")},
                                                            {QStringLiteral("project")},
+                                                           {QStringLiteral("dataset")},
+                                                           {QStringLiteral("profile")},
+                                                           {QStringLiteral("metric-field")},
                                                            {QStringLiteral("sample")},
                                                            {QStringLiteral("data")},
                                                            {QStringLiteral("input-keys")},
@@ -539,6 +551,7 @@ int evaluateCommand(const QStringList& args, QTextStream& out, QTextStream& err)
     }
 
     try {
+        applyProjectDefaults(cmd, opts, true);
         std::optional<samples::SampleInfo> sample;
         if (opts.has(QStringLiteral("sample"))) {
             sample = samples::info(opts.value(QStringLiteral("sample")));

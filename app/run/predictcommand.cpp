@@ -51,6 +51,11 @@ const char* const kPredictHelp =
     "  --no-cache              Neither read nor write the LM cache.\n"
     "  --cot                   Run ChainOfThought (adds a reasoning output field).\n"
     "  --trace                 Also print each LM call's messages and raw response on stderr.\n"
+    "  --project FILE --program NAME\n"
+    "                          Run a program drawn in a .dspyproj project instead of --signature.\n"
+    "                          Its first LM profile (or --profile NAME; none when --model is\n"
+    "                          given) gives --model, --api-base, --api-key-env, --temperature and\n"
+    "                          --max-tokens unless they are given.\n"
     "  -h, --help              Show this help.\n"
     "\n"
     "Exit codes: 0 success, 1 the response does not parse, 2 bad usage, 3 the LM call failed\n"
@@ -95,7 +100,7 @@ void printTrace(QTextStream& err, const QList<HistoryEntry>& calls, const Trace&
 int predictCommand(const QStringList& args, QTextStream& out, QTextStream& err)
 {
     const QString cmd = QStringLiteral("predict");
-    const Options opts(cmd,
+    Options opts(cmd,
                        lmOptionSpecs() + QList<OptionSpec>{{QStringLiteral("signature")},
                                                            {QStringLiteral("adapter")},
                                                            {QStringLiteral("instructions")},
@@ -105,6 +110,7 @@ int predictCommand(const QStringList& args, QTextStream& out, QTextStream& err)
                                                            {QStringLiteral("cot"), false, true},
                                                            {QStringLiteral("project")},
                                                            {QStringLiteral("program")},
+                                                           {QStringLiteral("profile")},
                                                            {QStringLiteral("trace"), false, true}},
                        args);
     if (opts.help) {
@@ -113,6 +119,7 @@ int predictCommand(const QStringList& args, QTextStream& out, QTextStream& err)
     }
     // --project FILE --program NAME: a drawn program (graph/graphprogram.h).
     std::unique_ptr<GraphProgram> graphProgram;
+    applyProjectDefaults(cmd, opts, false);
     if (opts.has(QStringLiteral("project")))
         graphProgram = projectProgramFrom(cmd, opts);
     const Signature sig = graphProgram ? graphProgram->signature() : signatureFrom(cmd, opts);

@@ -39,6 +39,97 @@ std::unique_ptr<Project> loadProject(const QString& cmd, const QString& path)
 
 } // namespace
 
+void applyProjectDefaults(const QString& cmd, Options& opts, bool withData)
+{
+    if (!opts.has(QStringLiteral("project")))
+        return;
+    const QString path = opts.value(QStringLiteral("project"));
+    const std::unique_ptr<Project> project = loadProject(cmd, path);
+    auto settingText = [](const Value& v) {
+        return v.isString() ? v.toString() : v.toJson();
+    };
+
+    const LMProfile* profile = nullptr;
+    if (opts.has(QStringLiteral("profile"))) {
+        profile = project->lmProfile(opts.value(QStringLiteral("profile")));
+        if (!profile) {
+            QStringList names;
+            for (const LMProfile& p : project->lmProfiles)
+                names.append(p.name);
+            throw UsageError(QStringLiteral("%1: %2 has no LM profile '%3' (profiles: %4)")
+                                 .arg(cmd, path, opts.value(QStringLiteral("profile")),
+                                      names.join(u", ")));
+        }
+    } else if (!opts.has(QStringLiteral("model")) && !project->lmProfiles.isEmpty()) {
+        profile = &project->lmProfiles.first();
+    }
+    if (profile) {
+        static const std::pair<const char*, const char*> keys[] = {
+            {"model", "model"},
+            {"api_base", "api-base"},
+            {"api_key_env", "api-key-env"},
+            {"temperature", "temperature"},
+            {"max_tokens", "max-tokens"},
+        };
+        for (const auto& [key, option] : keys) {
+            const Value& v = profile->settings.value(QString::fromLatin1(key));
+            if (!v.isNull())
+                opts.setDefault(QString::fromLatin1(option), settingText(v));
+        }
+    }
+    if (!withData)
+        return;
+
+    if (opts.has(QStringLiteral("dataset")) || (!opts.has(QStringLiteral("data")) &&
+                                                !opts.has(QStringLiteral("sample")))) {
+        const DatasetRef* data = nullptr;
+        if (opts.has(QStringLiteral("dataset"))) {
+            data = project->dataset(opts.value(QStringLiteral("dataset")));
+            if (!data) {
+                QStringList names;
+                for (const DatasetRef& d : project->datasets)
+                    names.append(d.name);
+                throw UsageError(QStringLiteral("%1: %2 has no dataset '%3' (datasets: %4)")
+                                     .arg(cmd, path, opts.value(QStringLiteral("dataset")),
+                                          names.join(u", ")));
+            }
+        } else if (!project->datasets.isEmpty()) {
+            data = &project->datasets.first();
+        }
+        if (data) {
+            opts.setDefault(QStringLiteral("data"), Project::resolvePath(path, data->path));
+            if (!data->inputKeys.isEmpty())
+                opts.setDefault(QStringLiteral("input-keys"), data->inputKeys.join(u','));
+        }
+    }
+
+    const MetricEntry* metric = nullptr;
+    if (opts.has(QStringLiteral("metric")))
+        metric = project->metric(opts.value(QStringLiteral("metric")));
+    else if (!project->metrics.isEmpty())
+        metric = &project->metrics.first();
+    if (metric) {
+        const QString kind = metric->spec.value(u"kind").toString();
+        QString name = kind;
+        if (kind == u"js") {
+            const QString source = metric->spec.value(u"source").toString();
+            if (source.isEmpty())
+                throw UsageError(QStringLiteral("%1: metric '%2' of %3 is a js metric without "
+                                                "a \"source\" file")
+                                     .arg(cmd, metric->name, path));
+            name = QStringLiteral("js:") + Project::resolvePath(path, source);
+        }
+        // A project metric's name stands for its kind; a builtin name stays as it was given.
+        if (opts.has(QStringLiteral("metric")))
+            opts.replace(QStringLiteral("metric"), name);
+        else
+            opts.setDefault(QStringLiteral("metric"), name);
+        const QString field = metric->spec.value(u"field").toString();
+        if (!field.isEmpty())
+            opts.setDefault(QStringLiteral("metric-field"), field);
+    }
+}
+
 std::unique_ptr<GraphProgram> projectProgramFrom(const QString& cmd, const Options& opts)
 {
     if (!opts.has(QStringLiteral("program")))

@@ -106,6 +106,119 @@ private Q_SLOTS:
         QVERIFY(p->toObject().value(u"answer").isInt());
     }
 
+    // --project gives the defaults: its dataset, metric and LM profile.
+    void projectDefaults()
+    {
+        const Run sample = run({QStringLiteral("evaluate"), QStringLiteral("--project"),
+                                sampleProject(QStringLiteral("arithmetic")),
+                                QStringLiteral("--program"), QStringLiteral("main"),
+                                QStringLiteral("--limit"), QStringLiteral("8"),
+                                QStringLiteral("--quiet")});
+        QCOMPARE_EXIT(sample, 0);
+        const Object s = Value::fromJson(sample.out)->toObject();
+        QCOMPARE(s.value(u"total").toInt(), 8);
+        QCOMPARE(s.value(u"metric").toString(), QStringLiteral("answer_exact_match"));
+        QCOMPARE(s.value(u"model").toString(), QStringLiteral("lmsim/sim"));
+
+        // A project of our own: data and a JavaScript metric relative to the file, two profiles.
+        QTemporaryDir dir;
+        write(dir.filePath(QStringLiteral("data.jsonl")),
+              "{\"question\": \"What is 1 plus 2?\", \"answer\": 3}\n"
+              "{\"question\": \"What is 2 plus 2?\", \"answer\": 4}\n"
+              "{\"question\": \"What is 5 plus 2?\", \"answer\": 7}\n");
+        write(dir.filePath(QStringLiteral("half.js")),
+              "function metric(example, prediction, trace) { return 0.5; }\n");
+        const QString path = dir.filePath(QStringLiteral("own.dspyproj"));
+        QByteArray own(R"({"format_version": 2,
+            "datasets": [{"name": "mine", "path": "data.jsonl", "input_keys": ["question"]}],
+            "metrics": [{"name": "exact", "kind": "exact_match", "field": "answer"},
+                        {"name": "half", "kind": "js", "source": "half.js"}],
+            "lm_profiles": [{"name": "remote", "model": "openai/gpt-4o-mini",
+                             "api_base": "API_BASE", "api_key_env": "NO_SUCH_KEY"},
+                            {"name": "sim", "model": "lmsim/sim"}],
+            "programs": [{"name": "p", "signature": "question -> answer: int",
+            "nodes": [{"id": 1, "kind": "Input", "name": "input"},
+                      {"id": 2, "kind": "Predict", "name": "step",
+                       "signature": "question -> answer: int"},
+                      {"id": 3, "kind": "Output", "name": "output"}],
+            "edges": [{"from": {"node": 1, "field": "question"},
+                       "to": {"node": 2, "field": "question"}},
+                      {"from": {"node": 2, "field": "answer"},
+                       "to": {"node": 3, "field": "answer"}}]}]})");
+        own.replace("API_BASE", "http:" "//127.0.0.1:9/v1");
+        write(path, own);
+        const QStringList base{QStringLiteral("evaluate"), QStringLiteral("--project"), path,
+                               QStringLiteral("--program"), QStringLiteral("p"),
+                               QStringLiteral("--quiet")};
+        const Run half = run(base + QStringList{QStringLiteral("--profile"), QStringLiteral("sim"),
+                                                QStringLiteral("--metric"),
+                                                QStringLiteral("half")});
+        QCOMPARE_EXIT(half, 0);
+        const Object h = Value::fromJson(half.out)->toObject();
+        QCOMPARE(h.value(u"total").toInt(), 3);
+        QCOMPARE(h.value(u"score").toDouble(), 50.0);
+
+        // The first profile is the default: its model, and its unreachable server makes every
+        // example an error.
+        const Run remote = run(base + QStringList{QStringLiteral("--num-retries"),
+                                                  QStringLiteral("0")});
+        QCOMPARE_EXIT(remote, 0);
+        const Object rs = Value::fromJson(remote.out)->toObject();
+        QCOMPARE(rs.value(u"model").toString(), QStringLiteral("openai/gpt-4o-mini"));
+        QCOMPARE(rs.value(u"errors").toInt(), 3);
+        // --model overrides the profile.
+        const Run model = run(base + QStringList{QStringLiteral("--model"),
+                                                 QStringLiteral("lmsim/sim")});
+        QCOMPARE_EXIT(model, 0);
+        QCOMPARE(Value::fromJson(model.out)->toObject().value(u"metric").toString(),
+                 QStringLiteral("answer_exact_match"));
+
+        const Run noProfile = run(base + QStringList{QStringLiteral("--profile"),
+                                                     QStringLiteral("nope")});
+        QCOMPARE_EXIT(noProfile, 2);
+        QVERIFY2(noProfile.err.contains(QStringLiteral("has no LM profile 'nope' (profiles: "
+                                                       "remote, sim)")),
+                 qPrintable(noProfile.err));
+        const Run noData = run(base + QStringList{QStringLiteral("--dataset"),
+                                                  QStringLiteral("nope")});
+        QCOMPARE_EXIT(noData, 2);
+        QVERIFY2(noData.err.contains(QStringLiteral("has no dataset 'nope' (datasets: mine)")),
+                 qPrintable(noData.err));
+
+        // predict takes the profile too.
+        const Run predict = run({QStringLiteral("predict"), QStringLiteral("--project"), path,
+                                 QStringLiteral("--program"), QStringLiteral("p"),
+                                 QStringLiteral("--profile"), QStringLiteral("sim"),
+                                 QStringLiteral("--input"),
+                                 QStringLiteral("question=What is 12 plus 30?")});
+        QCOMPARE_EXIT(predict, 0);
+        QVERIFY(Value::fromJson(predict.out)->toObject().value(u"answer").isInt());
+    }
+
+    // A Subgraph that calls its own program is reported by validate and refused by evaluate.
+    void subgraphRecursionIsReported()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("loop.dspyproj"));
+        write(path, R"({"format_version": 2, "programs": [{"name": "p", "signature": "q -> a",
+            "nodes": [{"id": 1, "kind": "Input", "name": "input"},
+                      {"id": 2, "kind": "Subgraph", "name": "again", "signature": "q -> a",
+                       "settings": {"program": "p"}},
+                      {"id": 3, "kind": "Output", "name": "output"}],
+            "edges": [{"from": {"node": 1, "field": "q"}, "to": {"node": 2, "field": "q"}},
+                      {"from": {"node": 2, "field": "a"}, "to": {"node": 3, "field": "a"}}]}]})");
+        const Run r = run({QStringLiteral("validate"), path});
+        QCOMPARE_EXIT(r, 1);
+        QCOMPARE(r.out, QStringLiteral("program 'p': node 'again': program 'p' contains itself "
+                                       "(p -> p)\n"));
+        const Run ev = run({QStringLiteral("evaluate"), QStringLiteral("--project"), path,
+                            QStringLiteral("--program"), QStringLiteral("p"),
+                            QStringLiteral("--sample"), QStringLiteral("arithmetic"),
+                            QStringLiteral("--input-keys"), QStringLiteral("q")});
+        QCOMPARE_EXIT(ev, 1);
+        QVERIFY2(ev.err.contains(QStringLiteral("program 'p' contains itself (p -> p)")),
+                 qPrintable(ev.err));
+    }
+
     void validateReportsProblems()
     {
         const QString path = m_dir.filePath(QStringLiteral("bad.dspyproj"));
