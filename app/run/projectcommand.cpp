@@ -7,6 +7,7 @@
 #include "graph/projectfile.h"
 #include "retrieve/fts5retriever.h"
 
+#include <QFileInfo>
 #include <QTemporaryDir>
 
 #include <QSaveFile>
@@ -145,6 +146,7 @@ std::unique_ptr<GraphProgram> projectProgramFrom(const QString& cmd, const Optio
     // relative to the project file, or a resource path such as :/dspy/datasets/corpus.jsonl),
     // indexed with FTS5 into a temporary folder for this run.
     GraphEnvironment env = project->environment(name);
+    env.baseDir = QFileInfo(path).absolutePath();
     for (NodeId id : graph->allNodeIds()) {
         const GraphNode* n = graph->node(id);
         if (n->kind != nodekind::Retrieve || env.retriever)

@@ -11,8 +11,11 @@
 #include "modules/refine.h"
 #include "modules/retrieve.h"
 #include "graph/projectfile.h"
+#include "evaluate/jsmetric.h"
+#include "evaluate/metric.h"
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QMutex>
 #include <QThreadPool>
@@ -85,6 +88,34 @@ double doubleSetting(const Object& s, const char* key, double fallback)
 
 // Reward for BestOfN/Refine nodes: settings "reward": {"field": F, "equals": V} scores 1 when the
 // prediction's F equals V (as text), {"field": F} scores 1 when F is non-empty.
+// settings "reward_metric": "js:FILE" (relative to GraphEnvironment::baseDir) scores with a
+// JavaScript function metric(args, prediction, trace) — the node's inputs and its prediction, as
+// DSPy's reward_fn(args, pred) — returning a bool, a number or {score}.
+Expected<RewardFn, QString> rewardMetricFrom(const GraphNode& n, const GraphEnvironment& env)
+{
+    const QString spec = n.settings.value(u"reward_metric").toString();
+    if (!spec.startsWith(QLatin1String("js:")))
+        return unexpected(QStringLiteral("node '%1': settings 'reward_metric' must be js:FILE, "
+                                         "not '%2'")
+                              .arg(n.name, spec));
+    const QString file = spec.mid(3);
+    const QString path = QDir::isAbsolutePath(file) || env.baseDir.isEmpty()
+                             ? file
+                             : QDir(env.baseDir).filePath(file);
+    auto metric = JsMetric::fromFile(path);
+    if (!metric)
+        return unexpected(
+            QStringLiteral("node '%1', reward_metric: %2").arg(n.name, metric.error()));
+    Metric m = std::move(metric.value());
+    return RewardFn([m](const Example& args, const Prediction& p) {
+        RunContext ctx;
+        const Expected<double, QString> score = metricScore(m(args, p, nullptr, ctx));
+        if (!score)
+            throw MetricError(score.error());
+        return *score;
+    });
+}
+
 RewardFn rewardFrom(const Object& settings, const Signature& sig)
 {
     const Object reward = settings.value(u"reward").toObject();
@@ -200,11 +231,20 @@ Expected<std::unique_ptr<Module>, QString> makeModule(const GraphNode& n,
         if (N < 1)
             return unexpected(
                 QStringLiteral("node '%1': settings 'N' must be positive").arg(n.name));
+        RewardFn reward;
+        if (s.contains(u"reward_metric") && !env.stateOnly) {
+            auto fromMetric = rewardMetricFrom(n, env);
+            if (!fromMetric)
+                return unexpected(fromMetric.error());
+            reward = std::move(fromMetric.value());
+        } else {
+            reward = rewardFrom(s, sig);
+        }
         if (n.kind == nodekind::BestOfN)
             return std::unique_ptr<Module>(std::make_unique<BestOfN>(
-                inner(kind), N, rewardFrom(s, sig), doubleSetting(s, "threshold", 1.0)));
+                inner(kind), N, std::move(reward), doubleSetting(s, "threshold", 1.0)));
         return std::unique_ptr<Module>(std::make_unique<Refine>(
-            inner(kind), N, rewardFrom(s, sig), doubleSetting(s, "threshold", 1.0)));
+            inner(kind), N, std::move(reward), doubleSetting(s, "threshold", 1.0)));
     }
     if (n.kind == nodekind::ReAct) {
         QList<Tool> tools;

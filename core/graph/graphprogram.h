@@ -52,6 +52,9 @@ struct GraphEnvironment
     std::function<const ProgramGraph*(const QString&)> programs;
     // The programs being built around this one, outermost first (recursion is refused).
     QStringList enclosingPrograms;
+    // Relative files in node settings (BestOfN/Refine "reward_metric": "js:FILE") resolve here:
+    // the project file's folder.
+    QString baseDir;
 };
 
 enum class NodeStatus { Pending, Running, Done, Failed, Cached, Skipped };

@@ -5,6 +5,8 @@
 
 #include <QMutex>
 #include <QSemaphore>
+#include <QFile>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <atomic>
@@ -453,6 +455,52 @@ private Q_SLOTS:
         QVERIFY2(loop.error().endsWith(
                      QStringLiteral("node 'call': program 'a' contains itself (a -> b -> a)")),
                  qPrintable(loop.error()));
+    }
+
+    // BestOfN with settings "reward_metric": "js:FILE": the JavaScript function scores
+    // (args, prediction); below the threshold every attempt runs, at it the first one ends it.
+    void bestOfNRewardFromAJavaScriptMetric()
+    {
+        QTemporaryDir dir;
+        auto writeJs = [&](const char* name, const char* body) {
+            QFile f(dir.filePath(QString::fromLatin1(name)));
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(body);
+        };
+        writeJs("never.js", "function metric(args, pred, trace) { return 0; }\n");
+        writeJs("likes.js", "function metric(args, pred, trace) {\n"
+                            "  return args.question === 'q?' && pred.answer === 'both';\n}\n");
+        for (const auto& [file, calls] : {std::pair{"never.js", 3}, std::pair{"likes.js", 1}}) {
+            ProgramGraph g;
+            g.setProgramSignature(QStringLiteral("question -> answer"));
+            const NodeId in = g.addNode(nodekind::Input, QStringLiteral("input"));
+            const NodeId best = g.addNode(nodekind::BestOfN, QStringLiteral("best"));
+            g.setNodeSettings(best, Object{{QStringLiteral("N"), Value(3)},
+                                           {QStringLiteral("reward_metric"),
+                                            Value(QStringLiteral("js:") +
+                                                  QString::fromLatin1(file))}});
+            const NodeId out = g.addNode(nodekind::Output, QStringLiteral("output"));
+            g.addConnection({in, QStringLiteral("question"), best, QStringLiteral("question")});
+            g.addConnection({best, QStringLiteral("answer"), out, QStringLiteral("answer")});
+            GraphEnvironment env;
+            env.baseDir = dir.path();
+            auto program = GraphProgram::build(g, env);
+            QVERIFY2(program, qPrintable(program ? QString() : program.error()));
+            auto lm = diamondLM();
+            RunContext ctx(lm);
+            const Prediction p =
+                (**program)(Example{{QStringLiteral("question"), Value("q?")}}, ctx);
+            QCOMPARE(p.get(u"answer").toString(), QStringLiteral("both"));
+            QCOMPARE(lm->requests().size(), calls);
+
+            // A missing file names the node.
+            g.setNodeSettings(best, Object{{QStringLiteral("reward_metric"),
+                                            Value("js:nowhere.js")}});
+            auto missing = GraphProgram::build(g, env);
+            QVERIFY(!missing);
+            QVERIFY2(missing.error().startsWith(QStringLiteral("node 'best', reward_metric: ")),
+                     qPrintable(missing.error()));
+        }
     }
 
     void missingProgramInputThrows()
