@@ -2,6 +2,8 @@
 
 #include "datasets/samples.h"
 #include "evaluateview.h"
+#include "graph/projectdatabase.h"
+#include "projectdocument.h"
 #include "keystore.h"
 #include "lmprofiledialog.h"
 #include "modules/predict.h"
@@ -17,6 +19,10 @@
 #include <QDockWidget>
 #include <QFileInfo>
 #include <QLabel>
+#include <QMenu>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QUndoStack>
 #include <QListWidget>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -74,6 +80,12 @@ MainWindow::MainWindow(const QString& projectPath, QWidget* parent)
         if (auto* ed = qobject_cast<SignatureEditor*>(w)) {
             m_sampleEditors.remove(m_editorSample.take(ed));
         }
+        for (auto it = m_programTabs.begin(); it != m_programTabs.end(); ++it) {
+            if (it.value() == w) {
+                m_programTabs.erase(it);
+                break;
+            }
+        }
         m_tabs->removeTab(index);
         w->deleteLater();
     });
@@ -83,16 +95,32 @@ MainWindow::MainWindow(const QString& projectPath, QWidget* parent)
     buildToolBar();
     buildStatusBar();
 
-    const QString traceDir =
-        projectPath.isEmpty()
-            ? QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation)
-            : projectPath;
-    QDir().mkpath(traceDir);
-    if (auto store = TraceStore::open(QDir(traceDir).filePath(QStringLiteral("traces.sqlite")))) {
-        m_manager->setTraceStore(*store);
-        m_traces->setStore(*store);
+    buildMenus();
+    const bool projectFile = projectPath.endsWith(QLatin1String(".dspyproj"), Qt::CaseInsensitive);
+    if (projectFile)
+        openDocument(projectPath);
+    if (m_document) {
+        // NAME.dspydb beside the project: its trace store and saved program states.
+        if (auto db = ProjectDatabase::openForProject(m_document->path())) {
+            m_database = std::move(db.value());
+            m_manager->setTraceStore(m_database->traces());
+            m_traces->setStore(m_database->traces());
+        } else {
+            appendLog(tr("Runs are not traced: %1").arg(db.error()));
+        }
     } else {
-        appendLog(tr("Runs are not traced: %1").arg(store.error()));
+        const QString traceDir =
+            projectPath.isEmpty() || projectFile
+                ? QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation)
+                : projectPath;
+        QDir().mkpath(traceDir);
+        if (auto store =
+                TraceStore::open(QDir(traceDir).filePath(QStringLiteral("traces.sqlite")))) {
+            m_manager->setTraceStore(*store);
+            m_traces->setStore(*store);
+        } else {
+            appendLog(tr("Runs are not traced: %1").arg(store.error()));
+        }
     }
     // A finished run's spans are in the store once its writer has caught up; the tree reloads.
     connect(m_manager, &RunManager::runFinished, this, [this] {
@@ -174,7 +202,7 @@ void MainWindow::buildDocks()
         return item;
     };
     QTreeWidgetItem* sigs = section(tr("Signatures"));
-    section(tr("Programs"));
+    m_programsSection = section(tr("Programs"));
     QTreeWidgetItem* data = section(tr("Datasets"));
     QTreeWidgetItem* metrics = section(tr("Metrics"));
     QTreeWidgetItem* profiles = section(tr("LM profiles"));
@@ -200,7 +228,9 @@ void MainWindow::buildDocks()
     });
     connect(m_project, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem* item) {
         const QString kind = item->data(0, KindRole).toString();
-        if (kind == QLatin1String("signature"))
+        if (kind == QLatin1String("program"))
+            openProgram(item->data(0, NameRole).toString());
+        else if (kind == QLatin1String("signature"))
             openSample(item->data(0, NameRole).toString());
         else if (kind == QLatin1String("dataset")) {
             evaluateView()->setSample(item->data(0, NameRole).toString());
@@ -459,8 +489,172 @@ void MainWindow::saveLayout() const
     }
 }
 
+std::function<bool(const QString&)>& MainWindow::recoveryPrompt()
+{
+    static std::function<bool(const QString&)> prompt = [](const QString& path) {
+        return QMessageBox::question(
+                   nullptr, tr("Restore unsaved changes?"),
+                   tr("%1 has unsaved changes from a session that did not end normally. Restore "
+                      "them? (The file itself is unchanged until you save.)")
+                       .arg(QFileInfo(path).fileName()))
+               == QMessageBox::Yes;
+    };
+    return prompt;
+}
+
+std::function<int(const QString&)>& MainWindow::unsavedPrompt()
+{
+    static std::function<int(const QString&)> prompt = [](const QString& name) {
+        const auto answer = QMessageBox::question(
+            nullptr, tr("Unsaved changes"), tr("Save the changes to %1?").arg(name),
+            QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+        return answer == QMessageBox::Save ? 0 : answer == QMessageBox::Discard ? 1 : 2;
+    };
+    return prompt;
+}
+
+void MainWindow::openDocument(const QString& path)
+{
+    auto doc = ProjectDocument::open(path, this);
+    if (!doc) {
+        // Refused: the file stays as it is; the window opens without it.
+        m_projectError = doc.error();
+        appendLog(tr("Cannot open the project: %1").arg(m_projectError));
+        statusBar()->showMessage(tr("Cannot open the project: %1").arg(m_projectError));
+        return;
+    }
+    m_document = *doc;
+    m_document->setAutosaveInterval(
+        QSettings().value(QStringLiteral("project/autosaveSeconds"), 60).toInt() * 1000);
+    if (ProjectDocument::hasNewerAutosave(path) && recoveryPrompt()(path)) {
+        if (auto ok = m_document->restoreAutosave(); !ok)
+            appendLog(tr("The autosave cannot be restored: %1").arg(ok.error()));
+        else
+            appendLog(tr("Restored unsaved changes from the autosave."));
+    }
+    QUndoStack* stack = m_document->undoStack();
+    connect(stack, &QUndoStack::canUndoChanged, m_undoAction, &QAction::setEnabled);
+    connect(stack, &QUndoStack::canRedoChanged, m_redoAction, &QAction::setEnabled);
+    m_undoAction->setEnabled(stack->canUndo());
+    m_redoAction->setEnabled(stack->canRedo());
+    connect(m_document, &ProjectDocument::dirtyChanged, this, &MainWindow::updateTitle);
+    connect(m_document, &ProjectDocument::saved, this, &MainWindow::updateTitle);
+    connect(m_document, &ProjectDocument::aboutToReplaceProject, this, [this] {
+        // Program tabs point into the project being replaced.
+        for (QWidget* w : std::as_const(m_programTabs)) {
+            m_tabs->removeTab(m_tabs->indexOf(w));
+            w->deleteLater();
+        }
+        m_programTabs.clear();
+    });
+    connect(m_document, &ProjectDocument::projectReplaced, this, &MainWindow::fillProjectTree);
+    connect(m_document, &ProjectDocument::autosaved, this, [this](bool ok, const QString& error) {
+        if (!ok)
+            appendLog(tr("Autosave failed: %1").arg(error));
+    });
+    fillProjectTree();
+    updateTitle();
+}
+
+void MainWindow::fillProjectTree()
+{
+    if (!m_document || !m_programsSection)
+        return;
+    qDeleteAll(m_programsSection->takeChildren());
+    for (const QString& name : m_document->project()->programNames()) {
+        auto* item = new QTreeWidgetItem(m_programsSection, {name});
+        item->setData(0, KindRole, QStringLiteral("program"));
+        item->setData(0, NameRole, name);
+    }
+    m_programsSection->setExpanded(true);
+}
+
+void MainWindow::updateTitle()
+{
+    if (!m_document)
+        return;
+    setWindowTitle(tr("%1%2 — DSPy Workbench")
+                       .arg(m_document->displayName(),
+                            m_document->isDirty() ? QStringLiteral("*") : QString()));
+}
+
+void MainWindow::buildMenus()
+{
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    QAction* save = file->addAction(tr("&Save"), this, [this] { saveProject(); });
+    save->setObjectName(QStringLiteral("actionSave"));
+    save->setShortcut(QKeySequence::Save);
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    m_undoAction = edit->addAction(tr("&Undo"));
+    m_undoAction->setObjectName(QStringLiteral("actionUndo"));
+    m_undoAction->setShortcut(QKeySequence::Undo);
+    m_undoAction->setEnabled(false);
+    m_redoAction = edit->addAction(tr("&Redo"));
+    m_redoAction->setObjectName(QStringLiteral("actionRedo"));
+    m_redoAction->setShortcut(QKeySequence::Redo);
+    m_redoAction->setEnabled(false);
+    connect(m_undoAction, &QAction::triggered, this, [this] {
+        if (m_document)
+            m_document->undoStack()->undo();
+    });
+    connect(m_redoAction, &QAction::triggered, this, [this] {
+        if (m_document)
+            m_document->undoStack()->redo();
+    });
+}
+
+bool MainWindow::saveProject()
+{
+    if (!m_document)
+        return false;
+    if (auto ok = m_document->save(); !ok) {
+        appendLog(tr("Cannot save the project: %1").arg(ok.error()));
+        statusBar()->showMessage(tr("Cannot save the project: %1").arg(ok.error()));
+        return false;
+    }
+    appendLog(tr("Saved %1").arg(m_document->path()));
+    return true;
+}
+
+QWidget* MainWindow::openProgram(const QString& name)
+{
+    if (!m_document)
+        return nullptr;
+    if (QWidget* existing = m_programTabs.value(name)) {
+        m_tabs->setCurrentWidget(existing);
+        return existing;
+    }
+    ProgramGraph* graph = m_document->project()->program(name);
+    if (!graph)
+        return nullptr;
+    QWidget* editor = createProgramEditor(graph);
+    editor->setObjectName(QStringLiteral("program:") + name);
+    m_programTabs.insert(name, editor);
+    m_tabs->addTab(editor, name);
+    m_tabs->setCurrentWidget(editor);
+    return editor;
+}
+
+QWidget* MainWindow::createProgramEditor(ProgramGraph* graph)
+{
+    // Until the graph editor: the program as the project file holds it, read-only.
+    auto* view = new QPlainTextEdit(this);
+    view->setReadOnly(true);
+    view->setPlainText(Value(graphToObject(*graph)).toJson(JsonStyle{2, false, true}));
+    return view;
+}
+
 void MainWindow::closeEvent(QCloseEvent* event)
 {
+    if (m_document && m_document->isDirty()) {
+        const int answer = unsavedPrompt()(m_document->displayName());
+        if (answer == 2 || (answer == 0 && !saveProject())) {
+            event->ignore();
+            return;
+        }
+        if (answer == 1)
+            m_document->discard();
+    }
     saveLayout();
     m_manager->cancelAll();
     event->accept();

@@ -1,9 +1,14 @@
 #pragma once
 
+#include "graph/programgraph.h"
+#include "graph/projectdatabase.h"
 #include "runtime/runmanager.h"
 
 #include <QMainWindow>
 
+#include <functional>
+
+class QAction;
 class QComboBox;
 class QLabel;
 class QListWidget;
@@ -11,11 +16,13 @@ class QPlainTextEdit;
 class QTabWidget;
 class QTextBrowser;
 class QTreeWidget;
+class QTreeWidgetItem;
 
 namespace dspy::ui {
 
 class EvaluateView;
 class KeyStore;
+class ProjectDocument;
 class SignatureEditor;
 class TraceInspector;
 
@@ -54,6 +61,19 @@ public:
     QString currentModel() const;
     QString projectPath() const { return m_projectPath; }
 
+    // The open .dspyproj (nullptr without one, or when it was refused: projectError() says why;
+    // a refused file is never written).
+    ProjectDocument* document() const { return m_document; }
+    QString projectError() const { return m_projectError; }
+    // Opens the project's program in an editor tab (or focuses it); nullptr when there is none.
+    QWidget* openProgram(const QString& name);
+    // Asked at open when an autosave newer than the project file exists; true restores it.
+    // Default: a question box. Tests replace it.
+    static std::function<bool(const QString& projectPath)>& recoveryPrompt();
+    // Asked when the window closes with unsaved changes: 0 save, 1 discard, 2 cancel.
+    static std::function<int(const QString& name)>& unsavedPrompt();
+    bool saveProject(); // Save; false (and a log line) when it fails
+
 public Q_SLOTS:
     QString runExample(); // Predict on the current sample's first example; returns the run id
     void evaluate();
@@ -75,6 +95,10 @@ private:
     void showInspectorFor(const QString& kind, const QString& name);
     void restoreLayout();
     void saveLayout() const;
+    void openDocument(const QString& path);
+    void fillProjectTree();
+    void updateTitle();
+    void buildMenus();
 
     QString m_projectPath;
     RunManager* m_manager = nullptr;
@@ -91,6 +115,14 @@ private:
     EvaluateView* m_evaluate = nullptr;
     TraceInspector* m_traces = nullptr;
     KeyStore* m_keys = nullptr;
+    QWidget* createProgramEditor(dspy::ProgramGraph* graph);
+    ProjectDocument* m_document = nullptr;
+    std::unique_ptr<ProjectDatabase> m_database;
+    QAction* m_undoAction = nullptr;
+    QAction* m_redoAction = nullptr;
+    QString m_projectError;
+    QTreeWidgetItem* m_programsSection = nullptr;
+    QHash<QString, QWidget*> m_programTabs;
     QHash<QString, SignatureEditor*> m_sampleEditors;
     QHash<SignatureEditor*, QString> m_editorSample;
 };

@@ -4,6 +4,7 @@
 
 #include "evaluateview.h"
 #include "mainwindow.h"
+#include "projectdocument.h"
 #include "qsci.h"
 #include "signatureeditor.h"
 #include "traceinspector.h"
@@ -12,6 +13,7 @@
 #include <QAction>
 #include <QComboBox>
 #include <QDockWidget>
+#include <QFile>
 #include <QImage>
 #include <QListWidget>
 #include <QPlainTextEdit>
@@ -120,6 +122,98 @@ private Q_SLOTS:
                  QStringLiteral("/tmp/some-project"));
         MainWindow again;
         QVERIFY(again.restoreState(settings.value(QStringLiteral("window/state")).toByteArray()));
+    }
+
+    // A .dspyproj opens as a document: its programs in the Project dock, edits undoable with the
+    // title marked, NAME.dspydb beside it, unsaved changes asked about on close.
+    void aProjectFileOpensAsAnUndoableDocument()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("arith.dspyproj"));
+        QVERIFY(QFile::copy(QStringLiteral(DSPY_SOURCE_DIR
+                                           "/resources/projects/arithmetic.dspyproj"),
+                            path));
+        QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner);
+        auto window = std::make_unique<MainWindow>(path);
+        QVERIFY2(window->document(), qPrintable(window->projectError()));
+        QVERIFY(QFile::exists(dir.filePath(QStringLiteral("arith.dspydb"))));
+        QCOMPARE(window->windowTitle(), QStringLiteral("arith.dspyproj — DSPy Workbench"));
+        QWidget* program = window->openProgram(QStringLiteral("main"));
+        QVERIFY(program);
+        QCOMPARE(window->tabs()->currentWidget(), program);
+        QCOMPARE(window->openProgram(QStringLiteral("main")), program); // focused, not reopened
+        QVERIFY(!window->openProgram(QStringLiteral("nope")));
+
+        auto* undo = window->findChild<QAction*>(QStringLiteral("actionUndo"));
+        QVERIFY(undo);
+        QVERIFY(!undo->isEnabled());
+        QVERIFY(window->document()->setSignatureText(QStringLiteral("task"),
+                                                     QStringLiteral("question -> answer: float")));
+        QVERIFY(undo->isEnabled());
+        QCOMPARE(window->windowTitle(), QStringLiteral("arith.dspyproj* — DSPy Workbench"));
+        undo->trigger();
+        QCOMPARE(window->document()->project()->signatures.value(0).text,
+                 QStringLiteral("question -> answer: int"));
+        QCOMPARE(window->windowTitle(), QStringLiteral("arith.dspyproj — DSPy Workbench"));
+        window->findChild<QAction*>(QStringLiteral("actionRedo"))->trigger();
+        QVERIFY(window->document()->isDirty());
+
+        // Closing with unsaved changes: Cancel keeps the window, Discard closes without saving.
+        const QByteArray onDisk = [&] {
+            QFile f(path);
+            return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+        }();
+        int asked = 0;
+        MainWindow::unsavedPrompt() = [&](const QString&) { return ++asked == 1 ? 2 : 1; };
+        window->show();
+        QVERIFY(!window->close());
+        QVERIFY(window->isVisible());
+        window->document()->autosaveNow();
+        window->document()->waitForAutosave();
+        QVERIFY(QFile::exists(window->document()->autosavePath()));
+        QVERIFY(window->close());
+        QCOMPARE(asked, 2);
+        QVERIFY(!QFile::exists(dir.filePath(QStringLiteral(".arith.dspyproj.autosave"))));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), onDisk);
+        window.reset();
+
+        // Crash recovery: an autosave newer than the file is offered and restored.
+        {
+            ProjectDocument* doc = *ProjectDocument::open(path);
+            doc->setSignatureText(QStringLiteral("task"), QStringLiteral("question -> answer: bool"));
+            doc->autosaveNow();
+            doc->waitForAutosave();
+            delete doc; // no discard(): as if the process had died
+        }
+        bool offered = false;
+        MainWindow::recoveryPrompt() = [&](const QString&) { return offered = true; };
+        MainWindow recovered(path);
+        QVERIFY(offered);
+        QCOMPARE(recovered.document()->project()->signatures.value(0).text,
+                 QStringLiteral("question -> answer: bool"));
+        QVERIFY(recovered.document()->isDirty());
+        MainWindow::unsavedPrompt() = [](const QString&) { return 1; };
+    }
+
+    void aBrokenProjectIsRefusedAndLeftAlone()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("broken.dspyproj"));
+        {
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("{\"format_version\": 2, \"programs\": [");
+        }
+        MainWindow window(path);
+        QVERIFY(!window.document());
+        QVERIFY(!window.projectError().isEmpty());
+        QVERIFY(window.log()->toPlainText().contains(QStringLiteral("Cannot open the project")));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), QByteArray("{\"format_version\": 2, \"programs\": ["));
+        QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("broken.dspydb"))));
     }
 
     void screenshotWritesAPngOfTheRequestedSize_data()
