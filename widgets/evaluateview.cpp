@@ -169,7 +169,7 @@ void EvaluateView::start()
     RunRequest request;
     request.name = tr("Evaluate %1").arg(info->name);
     request.program = std::make_shared<Predict>(*samples::signature(info->name));
-    request.lm.model = m_model;
+    request.lm = m_lm;
     const Metric metric = *builtinMetric(QStringLiteral("exact_match"), info->metricField);
     m_result.reset();
     m_model_->removeRows(0, m_model_->rowCount());

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "evaluate/evaluate.h"
+#include "lm/lmconfig.h"
 
 #include <QWidget>
 
@@ -48,7 +49,10 @@ public:
     QString sample() const;
     void setLimit(int limit);
     // The model id the runs use ("lmsim/sim": the simulated LM).
-    void setModel(const QString& model) { m_model = model; }
+    void setModel(const QString& model) { m_lm = LMConfig{}; m_lm.model = model; }
+    // The whole profile's settings (base URL, temperature, ...), not only the model.
+    void setLM(const LMConfig& lm) { m_lm = lm; }
+    const LMConfig& lm() const { return m_lm; }
     // Examples to evaluate instead of the sample's (empty: the sample's); the sample still
     // gives the signature and metric. For benchmarks with larger sets.
     void setExamples(QList<Example> examples) { m_examples = std::move(examples); }
@@ -78,7 +82,11 @@ private:
     void exportTo(const QString& format);
 
     RunManager* m_manager;
-    QString m_model = QStringLiteral("lmsim/sim");
+    LMConfig m_lm = [] {
+        LMConfig lm;
+        lm.model = QStringLiteral("lmsim/sim");
+        return lm;
+    }();
     QList<Example> m_examples;
     QString m_runId;
     std::optional<EvaluationResult> m_result;

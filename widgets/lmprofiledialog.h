@@ -1,5 +1,6 @@
 #pragma once
 
+#include "data/value.h"
 #include "lm/lmconfig.h"
 #include "runtime/runmanager.h"
 
@@ -24,6 +25,11 @@ struct LMProfile
     QString name;
     LMConfig lm;
 };
+
+// A profile as project files and settings keep it (ProjectFile's LMProfile::settings): model,
+// api_base, api_key_env, temperature, max_tokens, max_in_flight — never a key — and back.
+Object lmProfileSettings(const LMConfig& lm);
+LMConfig lmConfigFromProfile(const Object& settings);
 
 // Edits one profile: provider, model, base URL, temperature, max tokens, concurrency, the key's
 // environment variable and the key itself (written to the KeyStore on accept). "Test" reads the

@@ -272,18 +272,16 @@ void MainWindow::buildToolBar()
     bar->addWidget(new QLabel(tr("LM: "), bar));
     m_profile = new QComboBox(bar);
     m_profile->setObjectName(QStringLiteral("profile"));
-    m_profile->addItem(simulatedProfileName(), QString::fromLatin1(kSimulatedModel));
     m_profile->setToolTip(tr("The LM profile runs use"));
     bar->addWidget(m_profile);
+    fillProfiles();
     QAction* profiles = bar->addAction(tr("Profiles…"), this, [this] {
         if (!m_keys)
             m_keys = createSystemKeyStore(this);
         LMProfileDialog dialog(m_manager, m_keys, this);
         if (dialog.exec() != QDialog::Accepted)
             return;
-        const LMProfile p = dialog.profile();
-        m_profile->addItem(p.name + QStringLiteral(" (") + p.lm.model + u')', p.lm.model);
-        m_profile->setCurrentIndex(m_profile->count() - 1);
+        addProfile(dialog.profile());
     });
     profiles->setObjectName(QStringLiteral("actionProfiles"));
     bar->addSeparator();
@@ -388,7 +386,7 @@ EvaluateView* MainWindow::evaluateView()
     if (!m_evaluate) {
         m_evaluate = new EvaluateView(m_manager, m_tabs);
         m_evaluate->setObjectName(QStringLiteral("evaluate"));
-        m_evaluate->setModel(currentModel());
+        m_evaluate->setLM(currentLM());
         if (SignatureEditor* ed = currentSignatureEditor())
             m_evaluate->setSample(m_editorSample.value(ed));
         m_tabs->addTab(m_evaluate, tr("Evaluate"));
@@ -420,7 +418,92 @@ bool MainWindow::showView(const QString& name)
 
 QString MainWindow::currentModel() const
 {
-    return m_profile->currentData().toString();
+    return currentLM().model;
+}
+
+LMConfig MainWindow::currentLM() const
+{
+    const int i = m_profile->currentIndex();
+    if (i >= 0 && i < m_profileConfigs.size())
+        return m_profileConfigs.at(i);
+    LMConfig sim;
+    sim.model = QString::fromLatin1(kSimulatedModel);
+    return sim;
+}
+
+QString MainWindow::profileLabel(const QString& name, const LMConfig& lm)
+{
+    if (lm.model.startsWith(QLatin1String("lmsim/")) && lm.apiBase.isEmpty())
+        return name.isEmpty() ? simulatedProfileName()
+                              : tr("%1 — simulated LM (offline)").arg(name);
+    return QStringLiteral("%1 (%2)").arg(name, lm.model);
+}
+
+// The selector: the simulated LM first, then the project's profiles (or, without a project, the
+// ones kept in the settings).
+void MainWindow::fillProfiles()
+{
+    const QString keep = m_profile->currentText();
+    m_profile->clear();
+    m_profileConfigs.clear();
+    LMConfig sim;
+    sim.model = QString::fromLatin1(kSimulatedModel);
+    m_profile->addItem(simulatedProfileName(), sim.model);
+    m_profileConfigs.append(sim);
+    QList<std::pair<QString, Object>> stored;
+    if (m_document) {
+        for (const dspy::LMProfile& p : m_document->project()->lmProfiles)
+            stored.append({p.name, p.settings});
+    } else {
+        for (const QVariant& v : QSettings().value(QStringLiteral("profiles/list")).toList()) {
+            const auto parsed = Value::fromJson(v.toString());
+            if (parsed && parsed->isObject())
+                stored.append({parsed->toObject().value(u"name").toString(),
+                               parsed->toObject().value(u"settings").toObject()});
+        }
+    }
+    for (const auto& [name, settings] : stored) {
+        const LMConfig lm = lmConfigFromProfile(settings);
+        if (lm.model.isEmpty())
+            continue;
+        m_profile->addItem(profileLabel(name, lm), lm.model);
+        m_profileConfigs.append(lm);
+    }
+    const int again = m_profile->findText(keep);
+    m_profile->setCurrentIndex(again >= 0 ? again : 0);
+}
+
+void MainWindow::addProfile(const LMProfile& profile)
+{
+    const Object settings = lmProfileSettings(profile.lm);
+    if (m_document) {
+        // Into the project, as one undoable change; never a key (Project refuses secrets).
+        auto copy = Project::fromJson(m_document->project()->toJson());
+        if (!copy)
+            return;
+        QList<dspy::LMProfile>& list = (*copy)->lmProfiles;
+        list.erase(std::remove_if(list.begin(), list.end(),
+                                  [&](const dspy::LMProfile& p) { return p.name == profile.name; }),
+                   list.end());
+        list.append(dspy::LMProfile{profile.name, settings});
+        m_document->replaceProject((*copy)->toJson(), tr("Add LM profile %1").arg(profile.name));
+    } else {
+        QSettings s;
+        QVariantList list = s.value(QStringLiteral("profiles/list")).toList();
+        list.erase(std::remove_if(list.begin(), list.end(),
+                                  [&](const QVariant& v) {
+                                      const auto o = Value::fromJson(v.toString());
+                                      return o && o->toObject().value(u"name").toString() ==
+                                                      profile.name;
+                                  }),
+                   list.end());
+        list.append(Value(Object{{QStringLiteral("name"), Value(profile.name)},
+                                 {QStringLiteral("settings"), Value(settings)}})
+                        .toJson());
+        s.setValue(QStringLiteral("profiles/list"), list);
+    }
+    fillProfiles();
+    m_profile->setCurrentIndex(m_profile->findText(profileLabel(profile.name, profile.lm)));
 }
 
 QString MainWindow::runExample()
@@ -444,7 +527,7 @@ QString MainWindow::runExample()
     RunRequest request;
     request.name = tr("Run %1").arg(sample);
     request.program = std::make_shared<Predict>(*editor->signature());
-    request.lm.model = currentModel();
+    request.lm = currentLM();
     request.adapter = SignatureEditor::makeAdapter(editor->adapterName());
     return m_manager->predict(request, examples->first().inputs());
 }
@@ -452,7 +535,7 @@ QString MainWindow::runExample()
 void MainWindow::evaluate()
 {
     EvaluateView* view = evaluateView();
-    view->setModel(currentModel());
+    view->setLM(currentLM());
     m_tabs->setCurrentWidget(view);
     view->start();
 }
@@ -547,12 +630,17 @@ void MainWindow::openDocument(const QString& path)
         }
         m_programTabs.clear();
     });
-    connect(m_document, &ProjectDocument::projectReplaced, this, &MainWindow::fillProjectTree);
+    connect(m_document, &ProjectDocument::projectReplaced, this, [this] {
+        fillProjectTree();
+        fillProfiles();
+    });
     connect(m_document, &ProjectDocument::autosaved, this, [this](bool ok, const QString& error) {
         if (!ok)
             appendLog(tr("Autosave failed: %1").arg(error));
     });
     fillProjectTree();
+    if (m_profile)
+        fillProfiles();
     updateTitle();
 }
 

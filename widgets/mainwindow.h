@@ -23,6 +23,7 @@ namespace dspy::ui {
 class EvaluateView;
 class KeyStore;
 class ProjectDocument;
+struct LMProfile;
 class SignatureEditor;
 class TraceInspector;
 
@@ -59,6 +60,11 @@ public:
     static QStringList viewNames();
 
     QString currentModel() const;
+    LMConfig currentLM() const; // the selected profile's settings (never a key)
+    // Adds (or replaces by name) a profile: into the project as an undoable change, or without a
+    // project into the settings; the selector then shows and selects it.
+    void addProfile(const LMProfile& profile);
+    static QString profileLabel(const QString& name, const LMConfig& lm);
     QString projectPath() const { return m_projectPath; }
 
     // The open .dspyproj (nullptr without one, or when it was refused: projectError() says why;
@@ -99,6 +105,7 @@ private:
     void fillProjectTree();
     void updateTitle();
     void buildMenus();
+    void fillProfiles();
 
     QString m_projectPath;
     RunManager* m_manager = nullptr;
@@ -118,6 +125,7 @@ private:
     QWidget* createProgramEditor(dspy::ProgramGraph* graph);
     ProjectDocument* m_document = nullptr;
     std::unique_ptr<ProjectDatabase> m_database;
+    QList<LMConfig> m_profileConfigs; // parallel to m_profile's items
     QAction* m_undoAction = nullptr;
     QAction* m_redoAction = nullptr;
     QString m_projectError;

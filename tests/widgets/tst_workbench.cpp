@@ -3,6 +3,7 @@
 // dspy-workbench binary's --screenshot mode.
 
 #include "evaluateview.h"
+#include "lmprofiledialog.h"
 #include "mainwindow.h"
 #include "projectdocument.h"
 #include "qsci.h"
@@ -195,6 +196,49 @@ private Q_SLOTS:
                  QStringLiteral("question -> answer: bool"));
         QVERIFY(recovered.document()->isDirty());
         MainWindow::unsavedPrompt() = [](const QString&) { return 1; };
+    }
+
+    // LM profiles: the project's in the selector (the simulated ones labelled so), a new one saved
+    // into the project as an undoable change, runs taking the whole profile; without a project
+    // they are kept in the settings.
+    void profilesPersist()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("arith.dspyproj"));
+        QVERIFY(QFile::copy(QStringLiteral(DSPY_SOURCE_DIR
+                                           "/resources/projects/arithmetic.dspyproj"),
+                            path));
+        QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner);
+        MainWindow::unsavedPrompt() = [](const QString&) { return 1; };
+        MainWindow window(path);
+        QComboBox* selector = window.profileSelector();
+        QStringList labels;
+        for (int i = 0; i < selector->count(); ++i)
+            labels << selector->itemText(i);
+        QCOMPARE(labels, (QStringList{QStringLiteral("Simulated LM (offline)"),
+                                      QStringLiteral("offline — simulated LM (offline)"),
+                                      QStringLiteral("openai (openai/gpt-4o-mini)")}));
+        dspy::ui::LMProfile local;
+        local.name = QStringLiteral("local");
+        local.lm.model = QStringLiteral("hosted_vllm/qwen");
+        local.lm.apiBase = QStringLiteral("http:") + QStringLiteral("//127.0.0.1:8000/v1");
+        local.lm.temperature = 0.2;
+        window.addProfile(local);
+        QCOMPARE(selector->currentText(), QStringLiteral("local (hosted_vllm/qwen)"));
+        QCOMPARE(window.currentLM().apiBase, local.lm.apiBase);
+        QCOMPARE(window.currentLM().temperature, std::optional<double>(0.2));
+        const dspy::LMProfile* stored = window.document()->project()->lmProfile(QStringLiteral("local"));
+        QVERIFY(stored);
+        QCOMPARE(stored->settings.value(u"api_base").toString(), local.lm.apiBase);
+        QVERIFY(window.document()->isDirty());
+        window.document()->undoStack()->undo();
+        QVERIFY(!window.document()->project()->lmProfile(QStringLiteral("local")));
+        QCOMPARE(selector->count(), 3);
+
+        MainWindow bare;
+        bare.addProfile(local);
+        MainWindow later;
+        QVERIFY(later.profileSelector()->findText(QStringLiteral("local (hosted_vllm/qwen)")) > 0);
     }
 
     void aBrokenProjectIsRefusedAndLeftAlone()
