@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "datasets/samples.h"
+#include "datasetview.h"
 #include "evaluateview.h"
 #include "graph/projectdatabase.h"
 #include "projectdocument.h"
@@ -79,6 +80,12 @@ MainWindow::MainWindow(const QString& projectPath, QWidget* parent)
             return; // the Welcome page and the evaluate view stay
         if (auto* ed = qobject_cast<SignatureEditor*>(w)) {
             m_sampleEditors.remove(m_editorSample.take(ed));
+        }
+        for (auto it = m_datasetTabs.begin(); it != m_datasetTabs.end(); ++it) {
+            if (it.value() == w) {
+                m_datasetTabs.erase(it);
+                break;
+            }
         }
         for (auto it = m_programTabs.begin(); it != m_programTabs.end(); ++it) {
             if (it.value() == w) {
@@ -204,6 +211,7 @@ void MainWindow::buildDocks()
     QTreeWidgetItem* sigs = section(tr("Signatures"));
     m_programsSection = section(tr("Programs"));
     QTreeWidgetItem* data = section(tr("Datasets"));
+    m_datasetsSection = data;
     QTreeWidgetItem* metrics = section(tr("Metrics"));
     QTreeWidgetItem* profiles = section(tr("LM profiles"));
     section(tr("Runs"));
@@ -230,6 +238,8 @@ void MainWindow::buildDocks()
         const QString kind = item->data(0, KindRole).toString();
         if (kind == QLatin1String("program"))
             openProgram(item->data(0, NameRole).toString());
+        else if (kind == QLatin1String("project-dataset"))
+            openDataset(item->data(0, NameRole).toString());
         else if (kind == QLatin1String("signature"))
             openSample(item->data(0, NameRole).toString());
         else if (kind == QLatin1String("dataset")) {
@@ -655,6 +665,74 @@ void MainWindow::fillProjectTree()
         item->setData(0, NameRole, name);
     }
     m_programsSection->setExpanded(true);
+    if (m_datasetsSection) {
+        for (int i = m_datasetsSection->childCount() - 1; i >= 0; --i) {
+            if (m_datasetsSection->child(i)->data(0, KindRole).toString() == u"project-dataset")
+                delete m_datasetsSection->takeChild(i);
+        }
+        for (const DatasetRef& d : m_document->project()->datasets) {
+            auto* item = new QTreeWidgetItem({d.name});
+            item->setData(0, KindRole, QStringLiteral("project-dataset"));
+            item->setData(0, NameRole, d.name);
+            item->setToolTip(0, d.path);
+            m_datasetsSection->insertChild(0, item);
+        }
+    }
+}
+
+DatasetView* MainWindow::openDataset(const QString& name)
+{
+    if (!m_document)
+        return nullptr;
+    if (DatasetView* existing = m_datasetTabs.value(name)) {
+        m_tabs->setCurrentWidget(existing);
+        return existing;
+    }
+    const DatasetRef* ref = m_document->project()->dataset(name);
+    if (!ref)
+        return nullptr;
+    auto* view = new DatasetView(m_document->undoStack(), this);
+    view->setObjectName(QStringLiteral("dataset:") + name);
+    if (auto ok = view->open(Project::resolvePath(m_document->path(), ref->path)); !ok) {
+        appendLog(tr("Cannot open the dataset %1: %2").arg(name, ok.error()));
+        delete view;
+        return nullptr;
+    }
+    view->model()->setInputKeys(ref->inputKeys);
+    m_datasetTabs.insert(name, view);
+    m_tabs->addTab(view, tr("%1 (data)").arg(name));
+    m_tabs->setCurrentWidget(view);
+    return view;
+}
+
+bool MainWindow::addTracedExampleToDataset(const QString& dataset, bool ask)
+{
+    const std::optional<Span>& span = m_traces->shownSpan();
+    if (!span || !span->inputs.isObject() || !span->outputs.isObject()) {
+        appendLog(tr("Select a module call in the trace inspector to add its example."));
+        return false;
+    }
+    QString name = dataset;
+    if (name.isEmpty() && m_document && !m_document->project()->datasets.isEmpty())
+        name = m_document->project()->datasets.first().name;
+    DatasetView* view = openDataset(name);
+    if (!view) {
+        appendLog(tr("There is no dataset to add the example to."));
+        return false;
+    }
+    Object inputs = span->inputs.toObject();
+    Object outputs = span->outputs.toObject();
+    if (ask) {
+        AddToDatasetDialog dialog(inputs, outputs, this);
+        if (dialog.exec() != QDialog::Accepted)
+            return false;
+        inputs = dialog.inputs();
+        outputs = dialog.outputs();
+    } else {
+        outputs.remove(u"reasoning");
+    }
+    view->addExample(inputs, outputs);
+    return true;
 }
 
 void MainWindow::updateTitle()
@@ -685,6 +763,10 @@ void MainWindow::buildMenus()
         if (m_document)
             m_document->undoStack()->undo();
     });
+    edit->addSeparator();
+    QAction* addToData = edit->addAction(tr("Add Traced Example to Dataset…"), this,
+                                         [this] { addTracedExampleToDataset(); });
+    addToData->setObjectName(QStringLiteral("actionAddToDataset"));
     connect(m_redoAction, &QAction::triggered, this, [this] {
         if (m_document)
             m_document->undoStack()->redo();

@@ -20,6 +20,7 @@ class QTreeWidgetItem;
 
 namespace dspy::ui {
 
+class DatasetView;
 class EvaluateView;
 class KeyStore;
 class ProjectDocument;
@@ -79,6 +80,12 @@ public:
     // Asked when the window closes with unsaved changes: 0 save, 1 discard, 2 cancel.
     static std::function<int(const QString& name)>& unsavedPrompt();
     bool saveProject(); // Save; false (and a log line) when it fails
+    // Opens the project's dataset in a table tab (or focuses it); nullptr when it cannot.
+    DatasetView* openDataset(const QString& name);
+    // "Add to dataset": the trace inspector's shown module span (its inputs and prediction) as a
+    // new row of the project's dataset (default: the first), after the label is corrected in a
+    // dialog when `ask`. False when there is no such span or dataset.
+    bool addTracedExampleToDataset(const QString& dataset = {}, bool ask = true);
 
 public Q_SLOTS:
     QString runExample(); // Predict on the current sample's first example; returns the run id
@@ -130,7 +137,9 @@ private:
     QAction* m_redoAction = nullptr;
     QString m_projectError;
     QTreeWidgetItem* m_programsSection = nullptr;
+    QTreeWidgetItem* m_datasetsSection = nullptr;
     QHash<QString, QWidget*> m_programTabs;
+    QHash<QString, DatasetView*> m_datasetTabs;
     QHash<QString, SignatureEditor*> m_sampleEditors;
     QHash<SignatureEditor*, QString> m_editorSample;
 };

@@ -2,6 +2,8 @@
 // simulated LM, evaluate) through the main window, the layout saved on close, and the
 // dspy-workbench binary's --screenshot mode.
 
+#include "datasets/dataset.h"
+#include "datasetview.h"
 #include "evaluateview.h"
 #include "lmprofiledialog.h"
 #include "mainwindow.h"
@@ -239,6 +241,67 @@ private Q_SLOTS:
         bare.addProfile(local);
         MainWindow later;
         QVERIFY(later.profileSelector()->findText(QStringLiteral("local (hosted_vllm/qwen)")) > 0);
+    }
+
+    // The project flow: open a project → run an example → find its call in the trace → add it to
+    // the project's dataset with the label corrected → undo; the dataset saves to its file.
+    void runTraceAndAddToTheProjectsDataset()
+    {
+        QTemporaryDir dir;
+        auto project = Project::load(QStringLiteral(DSPY_SOURCE_DIR
+                                                    "/resources/projects/arithmetic.dspyproj"));
+        QVERIFY(project);
+        (*project)->datasets.first().path = QStringLiteral("data.jsonl");
+        const QString path = dir.filePath(QStringLiteral("flow.dspyproj"));
+        QVERIFY((*project)->save(path));
+        {
+            QFile f(dir.filePath(QStringLiteral("data.jsonl")));
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("{\"question\": \"What is 1 plus 1?\", \"answer\": 2}\n");
+        }
+        MainWindow::unsavedPrompt() = [](const QString&) { return 1; };
+        MainWindow window(path);
+        QVERIFY2(window.document(), qPrintable(window.projectError()));
+        DatasetView* data = window.openDataset(QStringLiteral("arithmetic"));
+        QVERIFY(data);
+        QCOMPARE(data->model()->rowCount(), 1);
+        QCOMPARE(data->model()->inputKeys(), QStringList{QStringLiteral("question")});
+
+        QSignalSpy example(&window, &MainWindow::exampleFinished);
+        window.openSample(QStringLiteral("arithmetic"));
+        const QString runId = window.runExample();
+        QVERIFY(!runId.isEmpty());
+        QTRY_COMPARE_WITH_TIMEOUT(example.size(), 1, 30000);
+        // The run's Predict span, from the project's trace store (NAME.dspydb).
+        const TraceStorePtr store = window.runManager()->traceStore();
+        QVERIFY(store);
+        auto findModule = [&]() -> std::optional<Span> {
+            auto spans = store->spansAt(runId, 0, 100);
+            if (!spans)
+                return std::nullopt;
+            for (const Span& sp : *spans) {
+                if (sp.inputs.isObject() && sp.outputs.isObject() &&
+                    sp.outputs.toObject().contains(u"answer"))
+                    return sp;
+            }
+            return std::nullopt;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(findModule().has_value(), 10000);
+        const std::optional<Span> module = findModule();
+        QVERIFY(module);
+        window.traceInspector()->showSpan(*module);
+        QVERIFY(window.addTracedExampleToDataset({}, false));
+        QCOMPARE(data->model()->rowCount(), 2);
+        QCOMPARE(data->model()->examples().at(1).get(u"question"),
+                 module->inputs.toObject().value(u"question"));
+        QVERIFY(window.document()->isDirty());
+        window.document()->undoStack()->undo();
+        QCOMPARE(data->model()->rowCount(), 1);
+        window.document()->undoStack()->redo();
+        QVERIFY(data->model()->save());
+        auto saved = loadJsonl(dir.filePath(QStringLiteral("data.jsonl")));
+        QVERIFY(saved);
+        QCOMPARE(saved->size(), 2);
     }
 
     void aBrokenProjectIsRefusedAndLeftAlone()
