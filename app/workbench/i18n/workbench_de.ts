@@ -2,6 +2,181 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de" sourcelanguage="en">
 <context>
+    <name>QObject</name>
+    <message>
+        <location filename="../../../widgets/datasetview.cpp" line="49"/>
+        <source>Edit %1 of row %2</source>
+        <translation>%1 in Zeile %2 bearbeiten</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/datasetview.cpp" line="67"/>
+        <source>Delete row %1</source>
+        <translation>Zeile %1 löschen</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/datasetview.cpp" line="68"/>
+        <source>Add row %1</source>
+        <translation>Zeile %1 hinzufügen</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/projectdocument.cpp" line="26"/>
+        <source>Edit signature %1</source>
+        <translation>Signatur %1 bearbeiten</translation>
+    </message>
+</context>
+<context>
+    <name>dspy::ui::AddToDatasetDialog</name>
+    <message>
+        <location filename="../../../widgets/datasetview.cpp" line="401"/>
+        <source>Add to dataset</source>
+        <translation>Zum Datensatz hinzufügen</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/datasetview.cpp" line="402"/>
+        <source>Field</source>
+        <translation>Feld</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/datasetview.cpp" line="402"/>
+        <source>Kind</source>
+        <translation>Art</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/datasetview.cpp" line="402"/>
+        <source>Value</source>
+        <translation>Wert</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/datasetview.cpp" line="413"/>
+        <source>input</source>
+        <translation>Eingabe</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/datasetview.cpp" line="413"/>
+        <source>label</source>
+        <translation>Label</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/datasetview.cpp" line="424"/>
+        <source>Add</source>
+        <translation>Hinzufügen</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/datasetview.cpp" line="425"/>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/datasetview.cpp" line="433"/>
+        <source>Correct the label before adding the example.</source>
+        <translation>Korrigieren Sie das Label, bevor Sie das Beispiel hinzufügen.</translation>
+    </message>
+</context>
+<context>
+    <name>dspy::ui::DatasetModel</name>
+    <message>
+        <location filename="../../../widgets/datasetview.cpp" line="119"/>
+        <source>The dataset has no file.</source>
+        <translation>Der Datensatz hat keine Datei.</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../../widgets/datasetview.cpp" line="169"/>
+        <source>Delete %n row(s)</source>
+        <translation>
+            <numerusform>%n Zeile löschen</numerusform>
+            <numerusform>%n Zeilen löschen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/datasetview.cpp" line="225"/>
+        <source>split</source>
+        <translation>Aufteilung</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/datasetview.cpp" line="230"/>
+        <source>%1 (input)</source>
+        <translation>%1 (Eingabe)</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/datasetview.cpp" line="230"/>
+        <source>%1 (label)</source>
+        <translation>%1 (Label)</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/datasetview.cpp" line="237"/>
+        <source>An input field: the program receives it.</source>
+        <translation>Ein Eingabefeld: Das Programm erhält es.</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/datasetview.cpp" line="238"/>
+        <source>A label: the metric compares the prediction with it.</source>
+        <translation>Ein Label: Die Metrik vergleicht die Vorhersage damit.</translation>
+    </message>
+</context>
+<context>
+    <name>dspy::ui::DatasetView</name>
+    <message>
+        <location filename="../../../widgets/datasetview.cpp" line="322"/>
+        <source>Mark %1 as a label</source>
+        <translation>%1 als Label markieren</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/datasetview.cpp" line="323"/>
+        <source>Mark %1 as an input</source>
+        <translation>%1 als Eingabe markieren</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/datasetview.cpp" line="330"/>
+        <source>Add row</source>
+        <translation>Zeile hinzufügen</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/datasetview.cpp" line="331"/>
+        <source>Delete rows</source>
+        <translation>Zeilen löschen</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/datasetview.cpp" line="332"/>
+        <source>Save</source>
+        <translation>Speichern</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/datasetview.cpp" line="340"/>
+        <source>Split</source>
+        <translation>Aufteilen</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/datasetview.cpp" line="351"/>
+        <source>Cannot save: %1</source>
+        <translation>Speichern nicht möglich: %1</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/datasetview.cpp" line="353"/>
+        <source>Saved %1</source>
+        <translation>%1 gespeichert</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/datasetview.cpp" line="362"/>
+        <source>Train fraction</source>
+        <translation>Trainingsanteil</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/datasetview.cpp" line="364"/>
+        <source>Seed</source>
+        <translation>Seed</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/datasetview.cpp" line="391"/>
+        <source>Cannot split: %1</source>
+        <translation>Aufteilen nicht möglich: %1</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/datasetview.cpp" line="393"/>
+        <source>train %1, dev %2</source>
+        <translation>Training %1, Entwicklung %2</translation>
+    </message>
+</context>
+<context>
     <name>dspy::ui::EvaluateView</name>
     <message>
         <location filename="../../../widgets/evaluateview.cpp" line="63"/>
@@ -240,12 +415,12 @@
         <translation>Simuliert</translation>
     </message>
     <message>
-        <location filename="../../../widgets/lmprofiledialog.cpp" line="164"/>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="196"/>
         <source>Testing…</source>
         <translation>Teste…</translation>
     </message>
     <message>
-        <location filename="../../../widgets/lmprofiledialog.cpp" line="177"/>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="209"/>
         <source>Test profile %1</source>
         <translation>Profil %1 testen</translation>
     </message>
@@ -253,148 +428,148 @@
 <context>
     <name>dspy::ui::MainWindow</name>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="50"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="57"/>
         <source>Simulated LM (offline)</source>
         <translation>Simuliertes LM (offline)</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="60"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="67"/>
         <source>DSPy Workbench</source>
         <translation>DSPy Workbench</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="61"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="68"/>
         <source>%1 — DSPy Workbench</source>
         <translation>%1 — DSPy Workbench</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="67"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="74"/>
         <source>Welcome</source>
         <translation>Willkommen</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="106"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="141"/>
         <source>%1 run %2 started (%3)</source>
         <translation>%1-Lauf %2 gestartet (%3)</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="110"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="145"/>
         <source>Run %1 %2</source>
         <translation>Lauf %1: %2</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="111"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="146"/>
         <source>Run %1 %2: %3</source>
         <translation>Lauf %1: %2: %3</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="118"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="153"/>
         <source>Prediction (%1 ms): %2</source>
         <translation>Vorhersage (%1 ms): %2</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="139"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="174"/>
         <source>&lt;h2&gt;DSPy Workbench&lt;/h2&gt;&lt;p&gt;Open a bundled sample. Each runs offline on the %1.&lt;/p&gt;</source>
         <translation>&lt;h2&gt;DSPy Workbench&lt;/h2&gt;&lt;p&gt;Öffnen Sie ein mitgeliefertes Beispiel. Jedes läuft offline mit dem Profil „%1“.&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="154"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="189"/>
         <source>Open sample</source>
         <translation>Beispiel öffnen</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="176"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="211"/>
         <source>Signatures</source>
         <translation>Signaturen</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="177"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="212"/>
         <source>Programs</source>
         <translation>Programme</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="178"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="213"/>
         <source>Datasets</source>
         <translation>Datensätze</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="179"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="215"/>
         <source>Metrics</source>
         <translation>Metriken</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="180"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="216"/>
         <source>LM profiles</source>
         <translation>LM-Profile</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="181"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="217"/>
         <source>Runs</source>
         <translation>Läufe</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="211"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="251"/>
         <source>Project</source>
         <translation>Projekt</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="217"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="257"/>
         <source>Select an item to see its properties.</source>
         <translation>Wählen Sie ein Element, um seine Eigenschaften zu sehen.</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="218"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="258"/>
         <source>Inspector</source>
         <translation>Inspektor</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="231"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="271"/>
         <source>Log</source>
         <translation>Protokoll</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="232"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="272"/>
         <source>Traces / Log</source>
         <translation>Traces / Protokoll</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="240"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="280"/>
         <source>Main</source>
         <translation>Haupt</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="242"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="282"/>
         <source>LM: </source>
         <translation>LM: </translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="246"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="285"/>
         <source>The LM profile runs use</source>
         <translation>Das LM-Profil, mit dem Läufe arbeiten</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="260"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="298"/>
         <source>Run</source>
         <translation>Ausführen</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="263"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="301"/>
         <source>Run the current signature on the sample&apos;s first example</source>
         <translation>Die aktuelle Signatur auf das erste Beispiel anwenden</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="264"/>
-        <location filename="../../../widgets/mainwindow.cpp" line="364"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="302"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="402"/>
         <source>Evaluate</source>
         <translation>Evaluieren</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="267"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="305"/>
         <source>Stop</source>
         <translation>Stopp</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../../widgets/mainwindow.cpp" line="287"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="325"/>
         <source>%n call(s) in flight</source>
         <translation>
             <numerusform>%n Aufruf läuft</numerusform>
@@ -402,69 +577,210 @@
         </translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="288"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="326"/>
         <source>%1 tokens, $%2 this session</source>
         <translation>%1 Tokens, $%2 in dieser Sitzung</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="291"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="329"/>
         <source>cache hits %1%</source>
         <translation>Cache-Treffer %1 %</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="306"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="344"/>
         <source>&lt;h3&gt;%1&lt;/h3&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p&gt;&lt;b&gt;Signature:&lt;/b&gt; &lt;code&gt;%3&lt;/code&gt;&lt;/p&gt;&lt;p&gt;&lt;b&gt;Inputs:&lt;/b&gt; %4&lt;br&gt;&lt;b&gt;Metric field:&lt;/b&gt; %5&lt;/p&gt;</source>
         <translation>&lt;h3&gt;%1&lt;/h3&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p&gt;&lt;b&gt;Signatur:&lt;/b&gt; &lt;code&gt;%3&lt;/code&gt;&lt;/p&gt;&lt;p&gt;&lt;b&gt;Eingaben:&lt;/b&gt; %4&lt;br&gt;&lt;b&gt;Metrikfeld:&lt;/b&gt; %5&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="314"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="352"/>
         <source>&lt;h3&gt;%1&lt;/h3&gt;&lt;p&gt;Model &lt;code&gt;%2&lt;/code&gt;: answers in-process, no network, no cost.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;%1&lt;/h3&gt;&lt;p&gt;Modell &lt;code&gt;%2&lt;/code&gt;: antwortet im Prozess, ohne Netzwerk, ohne Kosten.&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="318"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="356"/>
         <source>&lt;h3&gt;exact_match&lt;/h3&gt;&lt;p&gt;1 when the prediction equals the gold value after normalisation, else 0.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;exact_match&lt;/h3&gt;&lt;p&gt;1, wenn die Vorhersage nach der Normalisierung dem Sollwert gleicht, sonst 0.&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="342"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="380"/>
         <source>Signature: %1</source>
         <translation>Signatur: %1</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="345"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="383"/>
         <source>Opened sample %1</source>
         <translation>Beispiel %1 geöffnet</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="405"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="448"/>
+        <source>%1 — simulated LM (offline)</source>
+        <translation>%1 — simuliertes LM (offline)</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="499"/>
+        <source>Add LM profile %1</source>
+        <translation>LM-Profil %1 hinzufügen</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="528"/>
         <source>Cannot run: %1</source>
         <translation>Ausführen nicht möglich: %1</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="411"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="534"/>
         <source>Cannot load the sample %1</source>
         <translation>Das Beispiel %1 kann nicht geladen werden</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="415"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="538"/>
         <source>Run %1</source>
         <translation>%1 ausführen</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="95"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="589"/>
+        <source>Restore unsaved changes?</source>
+        <translation>Nicht gespeicherte Änderungen wiederherstellen?</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="590"/>
+        <source>%1 has unsaved changes from a session that did not end normally. Restore them? (The file itself is unchanged until you save.)</source>
+        <translation>%1 hat nicht gespeicherte Änderungen aus einer Sitzung, die nicht normal beendet wurde. Wiederherstellen? (Die Datei selbst bleibt bis zum Speichern unverändert.)</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="602"/>
+        <source>Unsaved changes</source>
+        <translation>Nicht gespeicherte Änderungen</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="602"/>
+        <source>Save the changes to %1?</source>
+        <translation>Änderungen an %1 speichern?</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="615"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="616"/>
+        <source>Cannot open the project: %1</source>
+        <translation>Das Projekt kann nicht geöffnet werden: %1</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="624"/>
+        <source>The autosave cannot be restored: %1</source>
+        <translation>Die automatische Sicherung kann nicht wiederhergestellt werden: %1</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="626"/>
+        <source>Restored unsaved changes from the autosave.</source>
+        <translation>Nicht gespeicherte Änderungen aus der automatischen Sicherung wiederhergestellt.</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="649"/>
+        <source>Autosave failed: %1</source>
+        <translation>Automatische Sicherung fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="697"/>
+        <source>Cannot open the dataset %1: %2</source>
+        <translation>Der Datensatz %1 kann nicht geöffnet werden: %2</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="703"/>
+        <source>%1 (data)</source>
+        <translation>%1 (Daten)</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="712"/>
+        <source>Select a module call in the trace inspector to add its example.</source>
+        <translation>Wählen Sie im Trace-Inspektor einen Modulaufruf, um sein Beispiel hinzuzufügen.</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="720"/>
+        <source>There is no dataset to add the example to.</source>
+        <translation>Es gibt keinen Datensatz, dem das Beispiel hinzugefügt werden kann.</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="742"/>
+        <source>%1%2 — DSPy Workbench</source>
+        <translation>%1%2 — DSPy Workbench</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="749"/>
+        <source>&amp;File</source>
+        <translation>&amp;Datei</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="750"/>
+        <source>&amp;Save</source>
+        <translation>&amp;Speichern</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="753"/>
+        <source>&amp;Edit</source>
+        <translation>&amp;Bearbeiten</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="754"/>
+        <source>&amp;Undo</source>
+        <translation>&amp;Rückgängig</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="758"/>
+        <source>&amp;Redo</source>
+        <translation>&amp;Wiederholen</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="767"/>
+        <source>Add Traced Example to Dataset…</source>
+        <translation>Aufgezeichnetes Beispiel zum Datensatz hinzufügen…</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="781"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="782"/>
+        <source>Cannot save the project: %1</source>
+        <translation>Das Projekt kann nicht gespeichert werden: %1</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="785"/>
+        <source>Saved %1</source>
+        <translation>%1 gespeichert</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="116"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="129"/>
         <source>Runs are not traced: %1</source>
         <translation>Läufe werden nicht aufgezeichnet: %1</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="230"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="270"/>
         <source>Traces</source>
         <translation>Traces</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="248"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="288"/>
         <source>Profiles…</source>
         <translation>Profile…</translation>
+    </message>
+</context>
+<context>
+    <name>dspy::ui::ProjectDocument</name>
+    <message>
+        <location filename="../../../widgets/projectdocument.cpp" line="102"/>
+        <source>Untitled</source>
+        <translation>Unbenannt</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/projectdocument.cpp" line="108"/>
+        <source>The project has no file yet; use Save As.</source>
+        <translation>Das Projekt hat noch keine Datei; verwenden Sie „Speichern unter“.</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/projectdocument.cpp" line="146"/>
+        <source>Cannot read %1: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/projectdocument.cpp" line="152"/>
+        <source>Restore autosave</source>
+        <translation>Automatische Sicherung wiederherstellen</translation>
     </message>
 </context>
 <context>

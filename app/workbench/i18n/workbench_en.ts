@@ -2,6 +2,181 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="en">
 <context>
+    <name>QObject</name>
+    <message>
+        <location filename="../../../widgets/datasetview.cpp" line="49"/>
+        <source>Edit %1 of row %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/datasetview.cpp" line="67"/>
+        <source>Delete row %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/datasetview.cpp" line="68"/>
+        <source>Add row %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/projectdocument.cpp" line="26"/>
+        <source>Edit signature %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>dspy::ui::AddToDatasetDialog</name>
+    <message>
+        <location filename="../../../widgets/datasetview.cpp" line="401"/>
+        <source>Add to dataset</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/datasetview.cpp" line="402"/>
+        <source>Field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/datasetview.cpp" line="402"/>
+        <source>Kind</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/datasetview.cpp" line="402"/>
+        <source>Value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/datasetview.cpp" line="413"/>
+        <source>input</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/datasetview.cpp" line="413"/>
+        <source>label</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/datasetview.cpp" line="424"/>
+        <source>Add</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/datasetview.cpp" line="425"/>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/datasetview.cpp" line="433"/>
+        <source>Correct the label before adding the example.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>dspy::ui::DatasetModel</name>
+    <message>
+        <location filename="../../../widgets/datasetview.cpp" line="119"/>
+        <source>The dataset has no file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../../widgets/datasetview.cpp" line="169"/>
+        <source>Delete %n row(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/datasetview.cpp" line="225"/>
+        <source>split</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/datasetview.cpp" line="230"/>
+        <source>%1 (input)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/datasetview.cpp" line="230"/>
+        <source>%1 (label)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/datasetview.cpp" line="237"/>
+        <source>An input field: the program receives it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/datasetview.cpp" line="238"/>
+        <source>A label: the metric compares the prediction with it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>dspy::ui::DatasetView</name>
+    <message>
+        <location filename="../../../widgets/datasetview.cpp" line="322"/>
+        <source>Mark %1 as a label</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/datasetview.cpp" line="323"/>
+        <source>Mark %1 as an input</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/datasetview.cpp" line="330"/>
+        <source>Add row</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/datasetview.cpp" line="331"/>
+        <source>Delete rows</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/datasetview.cpp" line="332"/>
+        <source>Save</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/datasetview.cpp" line="340"/>
+        <source>Split</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/datasetview.cpp" line="351"/>
+        <source>Cannot save: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/datasetview.cpp" line="353"/>
+        <source>Saved %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/datasetview.cpp" line="362"/>
+        <source>Train fraction</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/datasetview.cpp" line="364"/>
+        <source>Seed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/datasetview.cpp" line="391"/>
+        <source>Cannot split: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/datasetview.cpp" line="393"/>
+        <source>train %1, dev %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>dspy::ui::EvaluateView</name>
     <message>
         <location filename="../../../widgets/evaluateview.cpp" line="63"/>
@@ -240,12 +415,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/lmprofiledialog.cpp" line="164"/>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="196"/>
         <source>Testing…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/lmprofiledialog.cpp" line="177"/>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="209"/>
         <source>Test profile %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -253,148 +428,148 @@
 <context>
     <name>dspy::ui::MainWindow</name>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="50"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="57"/>
         <source>Simulated LM (offline)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="60"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="67"/>
         <source>DSPy Workbench</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="61"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="68"/>
         <source>%1 — DSPy Workbench</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="67"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="74"/>
         <source>Welcome</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="106"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="141"/>
         <source>%1 run %2 started (%3)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="110"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="145"/>
         <source>Run %1 %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="111"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="146"/>
         <source>Run %1 %2: %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="118"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="153"/>
         <source>Prediction (%1 ms): %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="139"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="174"/>
         <source>&lt;h2&gt;DSPy Workbench&lt;/h2&gt;&lt;p&gt;Open a bundled sample. Each runs offline on the %1.&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="154"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="189"/>
         <source>Open sample</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="176"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="211"/>
         <source>Signatures</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="177"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="212"/>
         <source>Programs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="178"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="213"/>
         <source>Datasets</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="179"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="215"/>
         <source>Metrics</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="180"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="216"/>
         <source>LM profiles</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="181"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="217"/>
         <source>Runs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="211"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="251"/>
         <source>Project</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="217"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="257"/>
         <source>Select an item to see its properties.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="218"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="258"/>
         <source>Inspector</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="231"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="271"/>
         <source>Log</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="232"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="272"/>
         <source>Traces / Log</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="240"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="280"/>
         <source>Main</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="242"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="282"/>
         <source>LM: </source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="246"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="285"/>
         <source>The LM profile runs use</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="260"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="298"/>
         <source>Run</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="263"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="301"/>
         <source>Run the current signature on the sample&apos;s first example</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="264"/>
-        <location filename="../../../widgets/mainwindow.cpp" line="364"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="302"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="402"/>
         <source>Evaluate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="267"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="305"/>
         <source>Stop</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../../widgets/mainwindow.cpp" line="287"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="325"/>
         <source>%n call(s) in flight</source>
         <translation>
             <numerusform>%n call in flight</numerusform>
@@ -402,68 +577,209 @@
         </translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="288"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="326"/>
         <source>%1 tokens, $%2 this session</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="291"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="329"/>
         <source>cache hits %1%</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="306"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="344"/>
         <source>&lt;h3&gt;%1&lt;/h3&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p&gt;&lt;b&gt;Signature:&lt;/b&gt; &lt;code&gt;%3&lt;/code&gt;&lt;/p&gt;&lt;p&gt;&lt;b&gt;Inputs:&lt;/b&gt; %4&lt;br&gt;&lt;b&gt;Metric field:&lt;/b&gt; %5&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="314"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="352"/>
         <source>&lt;h3&gt;%1&lt;/h3&gt;&lt;p&gt;Model &lt;code&gt;%2&lt;/code&gt;: answers in-process, no network, no cost.&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="318"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="356"/>
         <source>&lt;h3&gt;exact_match&lt;/h3&gt;&lt;p&gt;1 when the prediction equals the gold value after normalisation, else 0.&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="342"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="380"/>
         <source>Signature: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="345"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="383"/>
         <source>Opened sample %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="405"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="448"/>
+        <source>%1 — simulated LM (offline)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="499"/>
+        <source>Add LM profile %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="528"/>
         <source>Cannot run: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="411"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="534"/>
         <source>Cannot load the sample %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="415"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="538"/>
         <source>Run %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="95"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="589"/>
+        <source>Restore unsaved changes?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="590"/>
+        <source>%1 has unsaved changes from a session that did not end normally. Restore them? (The file itself is unchanged until you save.)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="602"/>
+        <source>Unsaved changes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="602"/>
+        <source>Save the changes to %1?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="615"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="616"/>
+        <source>Cannot open the project: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="624"/>
+        <source>The autosave cannot be restored: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="626"/>
+        <source>Restored unsaved changes from the autosave.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="649"/>
+        <source>Autosave failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="697"/>
+        <source>Cannot open the dataset %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="703"/>
+        <source>%1 (data)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="712"/>
+        <source>Select a module call in the trace inspector to add its example.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="720"/>
+        <source>There is no dataset to add the example to.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="742"/>
+        <source>%1%2 — DSPy Workbench</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="749"/>
+        <source>&amp;File</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="750"/>
+        <source>&amp;Save</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="753"/>
+        <source>&amp;Edit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="754"/>
+        <source>&amp;Undo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="758"/>
+        <source>&amp;Redo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="767"/>
+        <source>Add Traced Example to Dataset…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="781"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="782"/>
+        <source>Cannot save the project: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="785"/>
+        <source>Saved %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="116"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="129"/>
         <source>Runs are not traced: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="230"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="270"/>
         <source>Traces</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="248"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="288"/>
         <source>Profiles…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>dspy::ui::ProjectDocument</name>
+    <message>
+        <location filename="../../../widgets/projectdocument.cpp" line="102"/>
+        <source>Untitled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/projectdocument.cpp" line="108"/>
+        <source>The project has no file yet; use Save As.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/projectdocument.cpp" line="146"/>
+        <source>Cannot read %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/projectdocument.cpp" line="152"/>
+        <source>Restore autosave</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
