@@ -20,7 +20,12 @@
 #include <QDockWidget>
 #include <QFileInfo>
 #include <QLabel>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileDialog>
 #include <QMenu>
+#include <QMimeData>
+#include <QUrl>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QUndoStack>
@@ -103,6 +108,7 @@ MainWindow::MainWindow(const QString& projectPath, QWidget* parent)
     buildStatusBar();
 
     buildMenus();
+    setAcceptDrops(true);
     const bool projectFile = projectPath.endsWith(QLatin1String(".dspyproj"), Qt::CaseInsensitive);
     if (projectFile)
         openDocument(projectPath);
@@ -617,6 +623,7 @@ void MainWindow::openDocument(const QString& path)
         return;
     }
     m_document = *doc;
+    m_projectPath = m_document->path(); // absolute, for the recent list
     m_document->setAutosaveInterval(
         QSettings().value(QStringLiteral("project/autosaveSeconds"), 60).toInt() * 1000);
     if (ProjectDocument::hasNewerAutosave(path) && recoveryPrompt()(path)) {
@@ -747,6 +754,25 @@ void MainWindow::updateTitle()
 void MainWindow::buildMenus()
 {
     QMenu* file = menuBar()->addMenu(tr("&File"));
+    QAction* open = file->addAction(tr("&Open…"), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(
+            this, tr("Open project"), QString(), tr("DSPy projects (*.dspyproj)"));
+        if (!path.isEmpty())
+            openProjectWindow(path);
+    });
+    open->setObjectName(QStringLiteral("actionOpen"));
+    open->setShortcut(QKeySequence::Open);
+    QMenu* recent = file->addMenu(tr("Open &Recent"));
+    recent->setObjectName(QStringLiteral("menuRecent"));
+    connect(recent, &QMenu::aboutToShow, this, [recent] {
+        recent->clear();
+        const QStringList paths = recentProjects();
+        if (paths.isEmpty())
+            recent->addAction(tr("(none)"))->setEnabled(false);
+        for (const QString& p : paths)
+            recent->addAction(QFileInfo(p).fileName(), recent, [p] { openProjectWindow(p); })
+                ->setToolTip(p);
+    });
     QAction* save = file->addAction(tr("&Save"), this, [this] { saveProject(); });
     save->setObjectName(QStringLiteral("actionSave"));
     save->setShortcut(QKeySequence::Save);
@@ -812,6 +838,52 @@ QWidget* MainWindow::createProgramEditor(ProgramGraph* graph)
     view->setReadOnly(true);
     view->setPlainText(Value(graphToObject(*graph)).toJson(JsonStyle{2, false, true}));
     return view;
+}
+
+MainWindow* MainWindow::openProjectWindow(const QString& path)
+{
+    auto* window = new MainWindow(QFileInfo(path).absoluteFilePath());
+    window->setAttribute(Qt::WA_DeleteOnClose);
+    window->show();
+    return window;
+}
+
+QStringList MainWindow::recentProjects()
+{
+    QStringList out;
+    for (const QString& p : QSettings().value(QStringLiteral("project/recent")).toStringList()) {
+        if (p.endsWith(QLatin1String(".dspyproj")) && QFileInfo::exists(p))
+            out.append(p);
+    }
+    return out;
+}
+
+namespace {
+QString droppedProject(const QMimeData* mime)
+{
+    if (!mime || !mime->hasUrls())
+        return {};
+    for (const QUrl& url : mime->urls()) {
+        if (url.isLocalFile() && url.toLocalFile().endsWith(QLatin1String(".dspyproj")))
+            return url.toLocalFile();
+    }
+    return {};
+}
+} // namespace
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event)
+{
+    if (!droppedProject(event->mimeData()).isEmpty())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event)
+{
+    const QString path = droppedProject(event->mimeData());
+    if (path.isEmpty())
+        return;
+    event->acceptProposedAction();
+    openProjectWindow(path);
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)

@@ -80,6 +80,10 @@ public:
     // Asked when the window closes with unsaved changes: 0 save, 1 discard, 2 cancel.
     static std::function<int(const QString& name)>& unsavedPrompt();
     bool saveProject(); // Save; false (and a log line) when it fails
+    // File ▸ Open, Open Recent and a dropped .dspyproj: the project in a new window (deleted on
+    // close), which is returned.
+    static MainWindow* openProjectWindow(const QString& path);
+    static QStringList recentProjects(); // newest first, those that still exist
     // Opens the project's dataset in a table tab (or focuses it); nullptr when it cannot.
     DatasetView* openDataset(const QString& name);
     // "Add to dataset": the trace inspector's shown module span (its inputs and prediction) as a
@@ -97,6 +101,8 @@ Q_SIGNALS:
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
 
 private:
     void buildDocks();

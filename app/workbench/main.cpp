@@ -6,7 +6,9 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QLibraryInfo>
+#include <QFileInfo>
 #include <QLocale>
+#include <QSettings>
 #include <QTimer>
 #include <QTranslator>
 
@@ -111,7 +113,8 @@ int main(int argc, char** argv)
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("project"),
-                                 QApplication::translate("main", "Project directory to open."),
+                                 QApplication::translate("main", "Project file (.dspyproj) to open; "
+                                                         "default: the last one."),
                                  QStringLiteral("[PROJECT]"));
     const QCommandLineOption screenshot(
         QStringLiteral("screenshot"),
@@ -131,7 +134,13 @@ int main(int argc, char** argv)
     parser.addOptions({screenshot, view, size, startupProbe});
     parser.process(app);
 
-    const QString project = parser.positionalArguments().value(0);
+    QString project = parser.positionalArguments().value(0);
+    if (project.isEmpty() && !parser.isSet(screenshot) && !parser.isSet(startupProbe)) {
+        // The last project, when it is still there.
+        const QString last = QSettings().value(QStringLiteral("project/last")).toString();
+        if (last.endsWith(QLatin1String(".dspyproj")) && QFileInfo::exists(last))
+            project = last;
+    }
     MainWindow window(project);
 
     if (parser.isSet(startupProbe)) {

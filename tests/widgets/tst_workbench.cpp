@@ -15,7 +15,12 @@
 
 #include <QAction>
 #include <QComboBox>
+#include <QApplication>
 #include <QDockWidget>
+#include <QDropEvent>
+#include <QMimeData>
+#include <QPointer>
+#include <QUrl>
 #include <QFile>
 #include <QImage>
 #include <QListWidget>
@@ -302,6 +307,50 @@ private Q_SLOTS:
         auto saved = loadJsonl(dir.filePath(QStringLiteral("data.jsonl")));
         QVERIFY(saved);
         QCOMPARE(saved->size(), 2);
+    }
+
+    // A dropped .dspyproj opens in a new window; closed windows go to the recent list.
+    void dropAndRecentProjects()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("dropped.dspyproj"));
+        QVERIFY(QFile::copy(QStringLiteral(DSPY_SOURCE_DIR
+                                           "/resources/projects/tickets.dspyproj"),
+                            path));
+        QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner);
+        MainWindow window;
+        QMimeData mime;
+        mime.setUrls({QUrl::fromLocalFile(path)});
+        QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton,
+                              Qt::NoModifier);
+        QApplication::sendEvent(&window, &enter);
+        QVERIFY(enter.isAccepted());
+        QDropEvent drop(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        const QList<QWidget*> before = QApplication::topLevelWidgets();
+        QApplication::sendEvent(&window, &drop);
+        MainWindow* opened = nullptr;
+        for (QWidget* w : QApplication::topLevelWidgets()) {
+            if (!before.contains(w))
+                if (auto* mw = qobject_cast<MainWindow*>(w))
+                    opened = mw;
+        }
+        QVERIFY(opened);
+        QVERIFY(opened->document());
+        QCOMPARE(opened->document()->path(), path);
+        QVERIFY(opened->testAttribute(Qt::WA_DeleteOnClose));
+        QPointer<MainWindow> guard(opened);
+        QVERIFY(opened->close());
+        QTRY_VERIFY(guard.isNull());
+        QCOMPARE(MainWindow::recentProjects().value(0), path);
+
+        // Something else dropped is ignored.
+        QMimeData other;
+        other.setUrls({QUrl::fromLocalFile(dir.filePath(QStringLiteral("notes.txt")))});
+        QDropEvent ignored(QPointF(10, 10), Qt::CopyAction, &other, Qt::LeftButton,
+                           Qt::NoModifier);
+        const int windows = int(QApplication::topLevelWidgets().size());
+        QApplication::sendEvent(&window, &ignored);
+        QCOMPARE(int(QApplication::topLevelWidgets().size()), windows);
     }
 
     void aBrokenProjectIsRefusedAndLeftAlone()

@@ -428,148 +428,148 @@
 <context>
     <name>dspy::ui::MainWindow</name>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="57"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="62"/>
         <source>Simulated LM (offline)</source>
         <translation>Simuliertes LM (offline)</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="67"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="72"/>
         <source>DSPy Workbench</source>
         <translation>DSPy Workbench</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="68"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="73"/>
         <source>%1 — DSPy Workbench</source>
         <translation>%1 — DSPy Workbench</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="74"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="79"/>
         <source>Welcome</source>
         <translation>Willkommen</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="141"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="147"/>
         <source>%1 run %2 started (%3)</source>
         <translation>%1-Lauf %2 gestartet (%3)</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="145"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="151"/>
         <source>Run %1 %2</source>
         <translation>Lauf %1: %2</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="146"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="152"/>
         <source>Run %1 %2: %3</source>
         <translation>Lauf %1: %2: %3</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="153"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="159"/>
         <source>Prediction (%1 ms): %2</source>
         <translation>Vorhersage (%1 ms): %2</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="174"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="180"/>
         <source>&lt;h2&gt;DSPy Workbench&lt;/h2&gt;&lt;p&gt;Open a bundled sample. Each runs offline on the %1.&lt;/p&gt;</source>
         <translation>&lt;h2&gt;DSPy Workbench&lt;/h2&gt;&lt;p&gt;Öffnen Sie ein mitgeliefertes Beispiel. Jedes läuft offline mit dem Profil „%1“.&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="189"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="195"/>
         <source>Open sample</source>
         <translation>Beispiel öffnen</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="211"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="217"/>
         <source>Signatures</source>
         <translation>Signaturen</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="212"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="218"/>
         <source>Programs</source>
         <translation>Programme</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="213"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="219"/>
         <source>Datasets</source>
         <translation>Datensätze</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="215"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="221"/>
         <source>Metrics</source>
         <translation>Metriken</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="216"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="222"/>
         <source>LM profiles</source>
         <translation>LM-Profile</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="217"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="223"/>
         <source>Runs</source>
         <translation>Läufe</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="251"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="257"/>
         <source>Project</source>
         <translation>Projekt</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="257"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="263"/>
         <source>Select an item to see its properties.</source>
         <translation>Wählen Sie ein Element, um seine Eigenschaften zu sehen.</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="258"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="264"/>
         <source>Inspector</source>
         <translation>Inspektor</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="271"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="277"/>
         <source>Log</source>
         <translation>Protokoll</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="272"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="278"/>
         <source>Traces / Log</source>
         <translation>Traces / Protokoll</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="280"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="286"/>
         <source>Main</source>
         <translation>Haupt</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="282"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="288"/>
         <source>LM: </source>
         <translation>LM: </translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="285"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="291"/>
         <source>The LM profile runs use</source>
         <translation>Das LM-Profil, mit dem Läufe arbeiten</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="298"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="304"/>
         <source>Run</source>
         <translation>Ausführen</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="301"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="307"/>
         <source>Run the current signature on the sample&apos;s first example</source>
         <translation>Die aktuelle Signatur auf das erste Beispiel anwenden</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="302"/>
-        <location filename="../../../widgets/mainwindow.cpp" line="402"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="308"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="408"/>
         <source>Evaluate</source>
         <translation>Evaluieren</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="305"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="311"/>
         <source>Stop</source>
         <translation>Stopp</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../../widgets/mainwindow.cpp" line="325"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="331"/>
         <source>%n call(s) in flight</source>
         <translation>
             <numerusform>%n Aufruf läuft</numerusform>
@@ -577,185 +577,210 @@
         </translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="326"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="332"/>
         <source>%1 tokens, $%2 this session</source>
         <translation>%1 Tokens, $%2 in dieser Sitzung</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="329"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="335"/>
         <source>cache hits %1%</source>
         <translation>Cache-Treffer %1 %</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="344"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="350"/>
         <source>&lt;h3&gt;%1&lt;/h3&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p&gt;&lt;b&gt;Signature:&lt;/b&gt; &lt;code&gt;%3&lt;/code&gt;&lt;/p&gt;&lt;p&gt;&lt;b&gt;Inputs:&lt;/b&gt; %4&lt;br&gt;&lt;b&gt;Metric field:&lt;/b&gt; %5&lt;/p&gt;</source>
         <translation>&lt;h3&gt;%1&lt;/h3&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p&gt;&lt;b&gt;Signatur:&lt;/b&gt; &lt;code&gt;%3&lt;/code&gt;&lt;/p&gt;&lt;p&gt;&lt;b&gt;Eingaben:&lt;/b&gt; %4&lt;br&gt;&lt;b&gt;Metrikfeld:&lt;/b&gt; %5&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="352"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="358"/>
         <source>&lt;h3&gt;%1&lt;/h3&gt;&lt;p&gt;Model &lt;code&gt;%2&lt;/code&gt;: answers in-process, no network, no cost.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;%1&lt;/h3&gt;&lt;p&gt;Modell &lt;code&gt;%2&lt;/code&gt;: antwortet im Prozess, ohne Netzwerk, ohne Kosten.&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="356"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="362"/>
         <source>&lt;h3&gt;exact_match&lt;/h3&gt;&lt;p&gt;1 when the prediction equals the gold value after normalisation, else 0.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;exact_match&lt;/h3&gt;&lt;p&gt;1, wenn die Vorhersage nach der Normalisierung dem Sollwert gleicht, sonst 0.&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="380"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="386"/>
         <source>Signature: %1</source>
         <translation>Signatur: %1</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="383"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="389"/>
         <source>Opened sample %1</source>
         <translation>Beispiel %1 geöffnet</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="448"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="454"/>
         <source>%1 — simulated LM (offline)</source>
         <translation>%1 — simuliertes LM (offline)</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="499"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="505"/>
         <source>Add LM profile %1</source>
         <translation>LM-Profil %1 hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="528"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="534"/>
         <source>Cannot run: %1</source>
         <translation>Ausführen nicht möglich: %1</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="534"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="540"/>
         <source>Cannot load the sample %1</source>
         <translation>Das Beispiel %1 kann nicht geladen werden</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="538"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="544"/>
         <source>Run %1</source>
         <translation>%1 ausführen</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="589"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="595"/>
         <source>Restore unsaved changes?</source>
         <translation>Nicht gespeicherte Änderungen wiederherstellen?</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="590"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="596"/>
         <source>%1 has unsaved changes from a session that did not end normally. Restore them? (The file itself is unchanged until you save.)</source>
         <translation>%1 hat nicht gespeicherte Änderungen aus einer Sitzung, die nicht normal beendet wurde. Wiederherstellen? (Die Datei selbst bleibt bis zum Speichern unverändert.)</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="602"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="608"/>
         <source>Unsaved changes</source>
         <translation>Nicht gespeicherte Änderungen</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="602"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="608"/>
         <source>Save the changes to %1?</source>
         <translation>Änderungen an %1 speichern?</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="615"/>
-        <location filename="../../../widgets/mainwindow.cpp" line="616"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="621"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="622"/>
         <source>Cannot open the project: %1</source>
         <translation>Das Projekt kann nicht geöffnet werden: %1</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="624"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="631"/>
         <source>The autosave cannot be restored: %1</source>
         <translation>Die automatische Sicherung kann nicht wiederhergestellt werden: %1</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="626"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="633"/>
         <source>Restored unsaved changes from the autosave.</source>
         <translation>Nicht gespeicherte Änderungen aus der automatischen Sicherung wiederhergestellt.</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="649"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="656"/>
         <source>Autosave failed: %1</source>
         <translation>Automatische Sicherung fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="697"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="704"/>
         <source>Cannot open the dataset %1: %2</source>
         <translation>Der Datensatz %1 kann nicht geöffnet werden: %2</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="703"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="710"/>
         <source>%1 (data)</source>
         <translation>%1 (Daten)</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="712"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="719"/>
         <source>Select a module call in the trace inspector to add its example.</source>
         <translation>Wählen Sie im Trace-Inspektor einen Modulaufruf, um sein Beispiel hinzuzufügen.</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="720"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="727"/>
         <source>There is no dataset to add the example to.</source>
         <translation>Es gibt keinen Datensatz, dem das Beispiel hinzugefügt werden kann.</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="742"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="749"/>
         <source>%1%2 — DSPy Workbench</source>
         <translation>%1%2 — DSPy Workbench</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="749"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="756"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="750"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="757"/>
+        <source>&amp;Open…</source>
+        <translation>&amp;Öffnen…</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="759"/>
+        <source>Open project</source>
+        <translation>Projekt öffnen</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="759"/>
+        <source>DSPy projects (*.dspyproj)</source>
+        <translation>DSPy-Projekte (*.dspyproj)</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="765"/>
+        <source>Open &amp;Recent</source>
+        <translation>&amp;Zuletzt geöffnet</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="771"/>
+        <source>(none)</source>
+        <translation>(keine)</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="776"/>
         <source>&amp;Save</source>
         <translation>&amp;Speichern</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="753"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="779"/>
         <source>&amp;Edit</source>
         <translation>&amp;Bearbeiten</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="754"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="780"/>
         <source>&amp;Undo</source>
         <translation>&amp;Rückgängig</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="758"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="784"/>
         <source>&amp;Redo</source>
         <translation>&amp;Wiederholen</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="767"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="793"/>
         <source>Add Traced Example to Dataset…</source>
         <translation>Aufgezeichnetes Beispiel zum Datensatz hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="781"/>
-        <location filename="../../../widgets/mainwindow.cpp" line="782"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="807"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="808"/>
         <source>Cannot save the project: %1</source>
         <translation>Das Projekt kann nicht gespeichert werden: %1</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="785"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="811"/>
         <source>Saved %1</source>
         <translation>%1 gespeichert</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="116"/>
-        <location filename="../../../widgets/mainwindow.cpp" line="129"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="122"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="135"/>
         <source>Runs are not traced: %1</source>
         <translation>Läufe werden nicht aufgezeichnet: %1</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="270"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="276"/>
         <source>Traces</source>
         <translation>Traces</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="288"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="294"/>
         <source>Profiles…</source>
         <translation>Profile…</translation>
     </message>
@@ -1132,32 +1157,36 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../main.cpp" line="109"/>
+        <location filename="../main.cpp" line="111"/>
         <source>DSPy Workbench: build, inspect and evaluate LM programs.</source>
         <translation>DSPy Workbench: LM-Programme bauen, untersuchen und evaluieren.</translation>
     </message>
     <message>
-        <location filename="../main.cpp" line="114"/>
         <source>Project directory to open.</source>
-        <translation>Zu öffnendes Projektverzeichnis.</translation>
+        <translation type="vanished">Zu öffnendes Projektverzeichnis.</translation>
     </message>
     <message>
-        <location filename="../main.cpp" line="118"/>
+        <location filename="../main.cpp" line="116"/>
+        <source>Project file (.dspyproj) to open; default: the last one.</source>
+        <translation>Zu öffnende Projektdatei (.dspyproj); Standard: die zuletzt geöffnete.</translation>
+    </message>
+    <message>
+        <location filename="../main.cpp" line="121"/>
         <source>Render the window offscreen to a PNG file and exit.</source>
         <translation>Das Fenster unsichtbar in eine PNG-Datei zeichnen und beenden.</translation>
     </message>
     <message>
-        <location filename="../main.cpp" line="121"/>
+        <location filename="../main.cpp" line="124"/>
         <source>View to show: %1.</source>
         <translation>Anzuzeigende Ansicht: %1.</translation>
     </message>
     <message>
-        <location filename="../main.cpp" line="125"/>
+        <location filename="../main.cpp" line="128"/>
         <source>Window size for --screenshot.</source>
         <translation>Fenstergröße für --screenshot.</translation>
     </message>
     <message>
-        <location filename="../main.cpp" line="129"/>
+        <location filename="../main.cpp" line="132"/>
         <source>Print the time from exec to the first window shown, then exit.</source>
         <translation>Die Zeit vom Start bis zum ersten angezeigten Fenster ausgeben, dann beenden.</translation>
     </message>
