@@ -29,6 +29,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QUndoStack>
+#include <QUndoView>
 #include <QListWidget>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -633,6 +634,13 @@ void MainWindow::openDocument(const QString& path)
             appendLog(tr("Restored unsaved changes from the autosave."));
     }
     QUndoStack* stack = m_document->undoStack();
+    auto* history = new QUndoView(stack, this);
+    history->setObjectName(QStringLiteral("undoHistory"));
+    history->setEmptyLabel(tr("<opened>"));
+    auto* historyDock = new QDockWidget(tr("Undo History"), this);
+    historyDock->setObjectName(QStringLiteral("UndoHistoryDock"));
+    historyDock->setWidget(history);
+    addDockWidget(Qt::RightDockWidgetArea, historyDock);
     connect(stack, &QUndoStack::canUndoChanged, m_undoAction, &QAction::setEnabled);
     connect(stack, &QUndoStack::canRedoChanged, m_redoAction, &QAction::setEnabled);
     m_undoAction->setEnabled(stack->canUndo());

@@ -20,6 +20,7 @@
 #include <QDropEvent>
 #include <QMimeData>
 #include <QPointer>
+#include <QUndoView>
 #include <QUrl>
 #include <QFile>
 #include <QImage>
@@ -159,6 +160,10 @@ private Q_SLOTS:
                                                      QStringLiteral("question -> answer: float")));
         QVERIFY(undo->isEnabled());
         QCOMPARE(window->windowTitle(), QStringLiteral("arith.dspyproj* — DSPy Workbench"));
+        auto* history = window->findChild<QUndoView*>(QStringLiteral("undoHistory"));
+        QVERIFY(history);
+        QCOMPARE(history->stack(), window->document()->undoStack());
+        QCOMPARE(history->model()->rowCount(), 2); // "<opened>" and the edit
         undo->trigger();
         QCOMPARE(window->document()->project()->signatures.value(0).text,
                  QStringLiteral("question -> answer: int"));

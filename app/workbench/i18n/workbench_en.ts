@@ -428,148 +428,148 @@
 <context>
     <name>dspy::ui::MainWindow</name>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="62"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="63"/>
         <source>Simulated LM (offline)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="72"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="73"/>
         <source>DSPy Workbench</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="73"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="74"/>
         <source>%1 — DSPy Workbench</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="79"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="80"/>
         <source>Welcome</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="147"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="148"/>
         <source>%1 run %2 started (%3)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="151"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="152"/>
         <source>Run %1 %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="152"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="153"/>
         <source>Run %1 %2: %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="159"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="160"/>
         <source>Prediction (%1 ms): %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="180"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="181"/>
         <source>&lt;h2&gt;DSPy Workbench&lt;/h2&gt;&lt;p&gt;Open a bundled sample. Each runs offline on the %1.&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="195"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="196"/>
         <source>Open sample</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="217"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="218"/>
         <source>Signatures</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="218"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="219"/>
         <source>Programs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="219"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="220"/>
         <source>Datasets</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="221"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="222"/>
         <source>Metrics</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="222"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="223"/>
         <source>LM profiles</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="223"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="224"/>
         <source>Runs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="257"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="258"/>
         <source>Project</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="263"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="264"/>
         <source>Select an item to see its properties.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="264"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="265"/>
         <source>Inspector</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="277"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="278"/>
         <source>Log</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="278"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="279"/>
         <source>Traces / Log</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="286"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="287"/>
         <source>Main</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="288"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="289"/>
         <source>LM: </source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="291"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="292"/>
         <source>The LM profile runs use</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="304"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="305"/>
         <source>Run</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="307"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="308"/>
         <source>Run the current signature on the sample&apos;s first example</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="308"/>
-        <location filename="../../../widgets/mainwindow.cpp" line="408"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="309"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="409"/>
         <source>Evaluate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="311"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="312"/>
         <source>Stop</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../../widgets/mainwindow.cpp" line="331"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="332"/>
         <source>%n call(s) in flight</source>
         <translation>
             <numerusform>%n call in flight</numerusform>
@@ -577,210 +577,220 @@
         </translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="332"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="333"/>
         <source>%1 tokens, $%2 this session</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="335"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="336"/>
         <source>cache hits %1%</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="350"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="351"/>
         <source>&lt;h3&gt;%1&lt;/h3&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p&gt;&lt;b&gt;Signature:&lt;/b&gt; &lt;code&gt;%3&lt;/code&gt;&lt;/p&gt;&lt;p&gt;&lt;b&gt;Inputs:&lt;/b&gt; %4&lt;br&gt;&lt;b&gt;Metric field:&lt;/b&gt; %5&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="358"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="359"/>
         <source>&lt;h3&gt;%1&lt;/h3&gt;&lt;p&gt;Model &lt;code&gt;%2&lt;/code&gt;: answers in-process, no network, no cost.&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="362"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="363"/>
         <source>&lt;h3&gt;exact_match&lt;/h3&gt;&lt;p&gt;1 when the prediction equals the gold value after normalisation, else 0.&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="386"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="387"/>
         <source>Signature: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="389"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="390"/>
         <source>Opened sample %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="454"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="455"/>
         <source>%1 — simulated LM (offline)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="505"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="506"/>
         <source>Add LM profile %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="534"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="535"/>
         <source>Cannot run: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="540"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="541"/>
         <source>Cannot load the sample %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="544"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="545"/>
         <source>Run %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="595"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="596"/>
         <source>Restore unsaved changes?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="596"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="597"/>
         <source>%1 has unsaved changes from a session that did not end normally. Restore them? (The file itself is unchanged until you save.)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="608"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="609"/>
         <source>Unsaved changes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="608"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="609"/>
         <source>Save the changes to %1?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="621"/>
         <location filename="../../../widgets/mainwindow.cpp" line="622"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="623"/>
         <source>Cannot open the project: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="631"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="632"/>
         <source>The autosave cannot be restored: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="633"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="634"/>
         <source>Restored unsaved changes from the autosave.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="656"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="639"/>
+        <source>&lt;opened&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="640"/>
+        <source>Undo History</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="664"/>
         <source>Autosave failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="704"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="712"/>
         <source>Cannot open the dataset %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="710"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="718"/>
         <source>%1 (data)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="719"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="727"/>
         <source>Select a module call in the trace inspector to add its example.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="727"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="735"/>
         <source>There is no dataset to add the example to.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="749"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="757"/>
         <source>%1%2 — DSPy Workbench</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="756"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="764"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="757"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="765"/>
         <source>&amp;Open…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="759"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="767"/>
         <source>Open project</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="759"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="767"/>
         <source>DSPy projects (*.dspyproj)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="765"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="773"/>
         <source>Open &amp;Recent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="771"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="779"/>
         <source>(none)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="776"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="784"/>
         <source>&amp;Save</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="779"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="787"/>
         <source>&amp;Edit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="780"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="788"/>
         <source>&amp;Undo</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="784"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="792"/>
         <source>&amp;Redo</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="793"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="801"/>
         <source>Add Traced Example to Dataset…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="807"/>
-        <location filename="../../../widgets/mainwindow.cpp" line="808"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="815"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="816"/>
         <source>Cannot save the project: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="811"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="819"/>
         <source>Saved %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="122"/>
-        <location filename="../../../widgets/mainwindow.cpp" line="135"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="123"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="136"/>
         <source>Runs are not traced: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="276"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="277"/>
         <source>Traces</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="294"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="295"/>
         <source>Profiles…</source>
         <translation type="unfinished"></translation>
     </message>
