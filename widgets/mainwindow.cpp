@@ -647,15 +647,17 @@ void MainWindow::openDocument(const QString& path)
     m_redoAction->setEnabled(stack->canRedo());
     connect(m_document, &ProjectDocument::dirtyChanged, this, &MainWindow::updateTitle);
     connect(m_document, &ProjectDocument::saved, this, &MainWindow::updateTitle);
-    connect(m_document, &ProjectDocument::aboutToReplaceProject, this, [this] {
-        // Program tabs point into the project being replaced.
-        for (QWidget* w : std::as_const(m_programTabs)) {
-            m_tabs->removeTab(m_tabs->indexOf(w));
-            w->deleteLater();
-        }
-        m_programTabs.clear();
-    });
     connect(m_document, &ProjectDocument::projectReplaced, this, [this] {
+        // Tabs of programs the replace removed close; the others follow their graph's signals.
+        for (auto it = m_programTabs.begin(); it != m_programTabs.end();) {
+            if (!m_document->project()->program(it.key())) {
+                m_tabs->removeTab(m_tabs->indexOf(it.value()));
+                it.value()->deleteLater();
+                it = m_programTabs.erase(it);
+            } else {
+                ++it;
+            }
+        }
         fillProjectTree();
         fillProfiles();
     });

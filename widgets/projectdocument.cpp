@@ -232,7 +232,28 @@ void ProjectDocument::applyProjectJson(const QString& json)
     if (!parsed)
         return; // cannot happen: the text was written by toJson() or checked before
     Q_EMIT aboutToReplaceProject();
-    m_project = std::move(parsed.value());
+    // In place: the Project object and every surviving ProgramGraph keep their addresses, so
+    // editors (and the graph commands on the undo stack) that point into them stay valid; a
+    // program that goes away is retired, not destroyed, for the same reason.
+    Project& from = **parsed;
+    m_project->name = from.name;
+    m_project->signatures = from.signatures;
+    m_project->datasets = from.datasets;
+    m_project->metrics = from.metrics;
+    m_project->lmProfiles = from.lmProfiles;
+    m_project->optimizerPresets = from.optimizerPresets;
+    for (const QString& name : m_project->programNames()) {
+        if (!from.program(name))
+            m_retired.push_back(m_project->takeProgram(name));
+    }
+    for (const QString& name : from.programNames()) {
+        ProgramGraph* target = m_project->program(name);
+        if (!target)
+            target = m_project->addProgram(name);
+        const Object program = graphToObject(*from.program(name));
+        if (graphToObject(*target) != program)
+            graphFromObject(program, *target);
+    }
     Q_EMIT projectReplaced();
 }
 

@@ -19,6 +19,7 @@
 #include <QUndoStack>
 
 #include <memory>
+#include <vector>
 
 namespace dspy::ui {
 
@@ -57,7 +58,8 @@ public:
     // Ends the document without saving: the autosave is removed.
     void discard();
 
-    // Replaces the whole project (restore, revert). Undoable.
+    // Replaces the whole project's content (restore, revert) in place: the Project object and the
+    // programs that stay keep their addresses. Undoable.
     void replaceProject(const QString& json, const QString& text);
 
     // Signature text of the project's signature `name`, as an undoable command; consecutive edits
@@ -71,8 +73,8 @@ Q_SIGNALS:
     void changed(); // anything in the project changed (done, undone or redone)
     void saved(const QString& path);
     void autosaved(bool ok, const QString& error);
-    // The Project object is replaced (restore, undo of a restore): views holding pointers into it
-    // (program graphs) drop them before, and rebuild after.
+    // The project's content is replaced (restore, undo of a restore); programs it removes are
+    // retired (their editors should close); the others changed in place, with their signals.
     void aboutToReplaceProject();
     void projectReplaced();
 
@@ -90,6 +92,7 @@ private:
     int m_autosaveMs = 60000;
     QFutureWatcher<QString> m_autosaveWatcher;
     int m_burst = 0;
+    std::vector<std::unique_ptr<ProgramGraph>> m_retired; // programs a replace removed
 };
 
 } // namespace dspy::ui

@@ -202,6 +202,16 @@ bool Project::removeProgram(const QString& name)
     return m_programs.erase(name) > 0;
 }
 
+std::unique_ptr<ProgramGraph> Project::takeProgram(const QString& name)
+{
+    auto it = m_programs.find(name);
+    if (it == m_programs.end())
+        return nullptr;
+    std::unique_ptr<ProgramGraph> out = std::move(it->second);
+    m_programs.erase(it);
+    return out;
+}
+
 const DatasetRef* Project::dataset(const QString& name) const
 {
     for (const DatasetRef& d : datasets) {

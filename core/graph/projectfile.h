@@ -79,6 +79,8 @@ public:
     // A new empty program (replacing one of that name).
     ProgramGraph* addProgram(const QString& name);
     bool removeProgram(const QString& name);
+    // Removes the program and hands it over (nullptr when there is none).
+    std::unique_ptr<ProgramGraph> takeProgram(const QString& name);
 
     const DatasetRef* dataset(const QString& name) const;
     const MetricEntry* metric(const QString& name) const;

@@ -146,7 +146,13 @@ private Q_SLOTS:
         std::unique_ptr<ProjectDocument> again(*ProjectDocument::open(path));
         QCOMPARE(signatureText(*again), QStringLiteral("question -> answer"));
         QSignalSpy replaced(again.get(), &ProjectDocument::projectReplaced);
+        // Editors hold pointers into the project: a restore keeps its objects.
+        Project* projectBefore = again->project();
+        ProgramGraph* graphBefore = again->project()->program(QStringLiteral("main"));
+        QVERIFY(graphBefore);
         QVERIFY(again->restoreAutosave());
+        QCOMPARE(again->project(), projectBefore);
+        QCOMPARE(again->project()->program(QStringLiteral("main")), graphBefore);
         QCOMPARE(replaced.count(), 1);
         QCOMPARE(signatureText(*again), QStringLiteral("question -> answer: bool"));
         QVERIFY(again->isDirty());
