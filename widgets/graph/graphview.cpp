@@ -45,6 +45,7 @@ GraphView::GraphView(GraphScene* scene, QWidget* parent)
     setTransformationAnchor(QGraphicsView::AnchorUnderMouse);
     setViewportUpdateMode(QGraphicsView::SmartViewportUpdate);
     setAcceptDrops(true);
+    viewport()->setAcceptDrops(true);
     setSceneRect(-5000, -5000, 10000, 10000);
 }
 
