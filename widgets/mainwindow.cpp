@@ -3,6 +3,7 @@
 #include "datasets/samples.h"
 #include "datasetview.h"
 #include "evaluateview.h"
+#include "graph/grapheditor.h"
 #include "graph/projectdatabase.h"
 #include "projectdocument.h"
 #include "keystore.h"
@@ -843,11 +844,33 @@ QWidget* MainWindow::openProgram(const QString& name)
 
 QWidget* MainWindow::createProgramEditor(ProgramGraph* graph)
 {
-    // Until the graph editor: the program as the project file holds it, read-only.
-    auto* view = new QPlainTextEdit(this);
-    view->setReadOnly(true);
-    view->setPlainText(Value(graphToObject(*graph)).toJson(JsonStyle{2, false, true}));
-    return view;
+    auto* editor = new GraphEditor(graph, m_document->undoStack(), m_manager, this);
+    editor->setLM(currentLM());
+    connect(m_profile, &QComboBox::currentIndexChanged, editor,
+            [this, editor] { editor->setLM(currentLM()); });
+    // Subgraph programs of the project; files relative to the project's folder.
+    QString name;
+    for (const QString& n : m_document->project()->programNames()) {
+        if (m_document->project()->program(n) == graph)
+            name = n;
+    }
+    editor->setEnvironment([this, name] {
+        GraphEnvironment env = m_document->project()->environment(name);
+        env.baseDir = QFileInfo(m_document->path()).absolutePath();
+        return env;
+    });
+    connect(editor, &GraphEditor::nodeActivated, this, [this](NodeId, const QString& runId) {
+        if (runId.isEmpty())
+            return;
+        // The run's spans are in the tree once the store's writer caught up.
+        m_bottom->setCurrentWidget(m_traces);
+        m_traces->model()->reload();
+    });
+    connect(editor, &GraphEditor::runFinished, this, [this](const PredictOutcome& o) {
+        appendLog(o.error.isEmpty() ? tr("Program run %1 done (%2 ms)").arg(o.runId).arg(o.elapsedMs)
+                                    : tr("Program run %1 failed: %2").arg(o.runId, o.error));
+    });
+    return editor;
 }
 
 MainWindow* MainWindow::openProjectWindow(const QString& path)

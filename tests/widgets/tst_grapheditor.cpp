@@ -3,10 +3,13 @@
 // the issue tooltip of invalid nodes.
 
 #include "graph/graphcommands.h"
+#include "graph/grapheditor.h"
+#include "graph/projectfile.h"
 #include "graph/graphscene.h"
 #include "graph/graphview.h"
 
 #include <QApplication>
+#include <QLineEdit>
 #include <QClipboard>
 #include <QMimeData>
 #include <QGraphicsSceneMouseEvent>
@@ -367,6 +370,49 @@ private Q_SLOTS:
         QCOMPARE(stack.count(), 1);
         stack.undo();
         QCOMPARE(g.allNodeIds().size(), 3);
+    }
+
+    // GraphEditor runs the arithmetic sample project's program on a worker through the
+    // RunManager: every node ends "done" with its outputs shown; an invalid graph does not run.
+    void editorRunsTheSampleProgram()
+    {
+        auto project = Project::load(QStringLiteral(DSPY_SOURCE_DIR
+                                                    "/resources/projects/arithmetic.dspyproj"));
+        QVERIFY2(project, qPrintable(project ? QString() : project.error()));
+        ProgramGraph* graph = (*project)->program(QStringLiteral("main"));
+        QVERIFY(graph);
+        QUndoStack stack;
+        RunManager manager;
+        GraphEditor editor(graph, &stack, &manager);
+        QLineEdit* question = editor.inputField(QStringLiteral("question"));
+        QVERIFY(question);
+        question->setText(QStringLiteral("Tom has 3 apples and buys 4 more. How many apples "
+                                         "does he have?"));
+        QSignalSpy finished(&editor, &GraphEditor::runFinished);
+        const QString runId = editor.run();
+        QVERIFY2(!runId.isEmpty(), qPrintable(editor.message()));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 30000);
+        const auto outcome = finished.first().first().value<PredictOutcome>();
+        QVERIFY2(outcome.error.isEmpty(), qPrintable(outcome.error));
+        QCOMPARE(outcome.prediction.get(u"answer"), Value(7));
+        QVERIFY2(editor.message().contains(QStringLiteral("answer: 7")),
+                 qPrintable(editor.message()));
+        for (NodeId id : graph->allNodeIds()) {
+            const QString kind = graph->node(id)->kind;
+            if (kind == nodekind::Input || kind == nodekind::Output)
+                continue;
+            NodeItem* item = editor.scene()->nodeItem(id);
+            QVERIFY(item);
+            QCOMPARE(item->status(), std::optional<NodeStatus>(NodeStatus::Done));
+            QVERIFY2(item->outputsText().contains(QStringLiteral("answer")),
+                     qPrintable(item->outputsText()));
+        }
+        // Broken: an unconnected required input; nothing starts.
+        const NodeId extra = graph->addNode(nodekind::Predict, QStringLiteral("dangling"));
+        QVERIFY(extra != InvalidNodeId);
+        QVERIFY(editor.run().isEmpty());
+        QVERIFY2(editor.message().startsWith(QStringLiteral("Cannot run")),
+                 qPrintable(editor.message()));
     }
 };
 

@@ -6,6 +6,8 @@
 #include "datasetview.h"
 #include "evaluateview.h"
 #include "lmprofiledialog.h"
+#include "graph/graphcommands.h"
+#include "graph/grapheditor.h"
 #include "mainwindow.h"
 #include "projectdocument.h"
 #include "qsci.h"
@@ -149,6 +151,15 @@ private Q_SLOTS:
         QCOMPARE(window->windowTitle(), QStringLiteral("arith.dspyproj — DSPy Workbench"));
         QWidget* program = window->openProgram(QStringLiteral("main"));
         QVERIFY(program);
+        auto* graphEditor = qobject_cast<GraphEditor*>(program);
+        QVERIFY(graphEditor);
+        QCOMPARE(graphEditor->graph(), window->document()->project()->program(QStringLiteral("main")));
+        // A graph edit is a command on the project's stack.
+        QCOMPARE(window->document()->undoStack()->count(), 0);
+        pushAutoLayout(window->document()->undoStack(), graphEditor->graph());
+        QCOMPARE(window->document()->undoStack()->count(), 1);
+        window->document()->undoStack()->undo();
+        QVERIFY(!window->document()->isDirty());
         QCOMPARE(window->tabs()->currentWidget(), program);
         QCOMPARE(window->openProgram(QStringLiteral("main")), program); // focused, not reopened
         QVERIFY(!window->openProgram(QStringLiteral("nope")));
