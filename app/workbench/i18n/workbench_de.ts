@@ -25,6 +25,59 @@
     </message>
 </context>
 <context>
+    <name>dspy::ui</name>
+    <message>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="211"/>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="227"/>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="235"/>
+        <source>no such node</source>
+        <translation>kein solcher Knoten</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="213"/>
+        <source>&apos;%1&apos; is not a valid node name (letters, digits and _, not starting with a digit)</source>
+        <translation>„%1“ ist kein gültiger Knotenname (Buchstaben, Ziffern und _, nicht mit einer Ziffer beginnend)</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="219"/>
+        <source>a node named &apos;%1&apos; already exists</source>
+        <translation>ein Knoten namens „%1“ existiert bereits</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="239"/>
+        <source>settings must be a JSON object: %1</source>
+        <translation>Einstellungen müssen ein JSON-Objekt sein: %1</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="325"/>
+        <source>the clipboard holds no graph nodes</source>
+        <translation>die Zwischenablage enthält keine Graphknoten</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="329"/>
+        <source>the copied nodes are not valid JSON: %1</source>
+        <translation>die kopierten Knoten sind kein gültiges JSON: %1</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="356"/>
+        <source>nothing to paste</source>
+        <translation>nichts einzufügen</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="369"/>
+        <source>Paste</source>
+        <translation>Einfügen</translation>
+    </message>
+</context>
+<context>
+    <name>dspy::ui::AddNodeCommand</name>
+    <message>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="56"/>
+        <source>Add %1</source>
+        <translation>%1 hinzufügen</translation>
+    </message>
+</context>
+<context>
     <name>dspy::ui::AddToDatasetDialog</name>
     <message>
         <location filename="../../../widgets/datasetview.cpp" line="401"/>
@@ -70,6 +123,19 @@
         <location filename="../../../widgets/datasetview.cpp" line="433"/>
         <source>Correct the label before adding the example.</source>
         <translation>Korrigieren Sie das Label, bevor Sie das Beispiel hinzufügen.</translation>
+    </message>
+</context>
+<context>
+    <name>dspy::ui::ConnectCommand</name>
+    <message>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="112"/>
+        <source>Connect</source>
+        <translation>Verbinden</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="112"/>
+        <source>Disconnect</source>
+        <translation>Trennen</translation>
     </message>
 </context>
 <context>
@@ -174,6 +240,14 @@
         <location filename="../../../widgets/datasetview.cpp" line="393"/>
         <source>train %1, dev %2</source>
         <translation>Training %1, Entwicklung %2</translation>
+    </message>
+</context>
+<context>
+    <name>dspy::ui::DeleteCommand</name>
+    <message>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="91"/>
+        <source>Disconnect</source>
+        <translation>Trennen</translation>
     </message>
 </context>
 <context>
@@ -317,6 +391,75 @@
     </message>
 </context>
 <context>
+    <name>dspy::ui::GraphCommands</name>
+    <message numerus="yes">
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="93"/>
+        <source>Delete %n node(s)</source>
+        <translation>
+            <numerusform>%n Knoten löschen</numerusform>
+            <numerusform>%n Knoten löschen</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>dspy::ui::GraphEditor</name>
+    <message>
+        <location filename="../../../widgets/graph/grapheditor.cpp" line="48"/>
+        <source>Inputs</source>
+        <translation>Eingaben</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/graph/grapheditor.cpp" line="51"/>
+        <source>Run</source>
+        <translation>Ausführen</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/graph/grapheditor.cpp" line="53"/>
+        <source>Stop</source>
+        <translation>Stopp</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/graph/grapheditor.cpp" line="91"/>
+        <source>Stopped.</source>
+        <translation>Abgebrochen.</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/graph/grapheditor.cpp" line="93"/>
+        <source>Done in %1 ms: %2</source>
+        <translation>Fertig in %1 ms: %2</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/graph/grapheditor.cpp" line="96"/>
+        <source>Failed: %1</source>
+        <translation>Fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/graph/grapheditor.cpp" line="133"/>
+        <source>Cannot run:
+%1</source>
+        <translation>Ausführen nicht möglich:
+%1</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/graph/grapheditor.cpp" line="159"/>
+        <source>Run program</source>
+        <translation>Programm ausführen</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/graph/grapheditor.cpp" line="165"/>
+        <source>Running…</source>
+        <translation>Läuft…</translation>
+    </message>
+</context>
+<context>
+    <name>dspy::ui::GraphScene</name>
+    <message>
+        <location filename="../../../widgets/graph/graphscene.cpp" line="491"/>
+        <source>Connected</source>
+        <translation>Verbunden</translation>
+    </message>
+</context>
+<context>
     <name>dspy::ui::LMProfileDialog</name>
     <message>
         <location filename="../../../widgets/lmprofiledialog.cpp" line="24"/>
@@ -428,148 +571,148 @@
 <context>
     <name>dspy::ui::MainWindow</name>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="63"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="64"/>
         <source>Simulated LM (offline)</source>
         <translation>Simuliertes LM (offline)</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="73"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="74"/>
         <source>DSPy Workbench</source>
         <translation>DSPy Workbench</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="74"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="75"/>
         <source>%1 — DSPy Workbench</source>
         <translation>%1 — DSPy Workbench</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="80"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="81"/>
         <source>Welcome</source>
         <translation>Willkommen</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="148"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="149"/>
         <source>%1 run %2 started (%3)</source>
         <translation>%1-Lauf %2 gestartet (%3)</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="152"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="153"/>
         <source>Run %1 %2</source>
         <translation>Lauf %1: %2</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="153"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="154"/>
         <source>Run %1 %2: %3</source>
         <translation>Lauf %1: %2: %3</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="160"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="161"/>
         <source>Prediction (%1 ms): %2</source>
         <translation>Vorhersage (%1 ms): %2</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="181"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="182"/>
         <source>&lt;h2&gt;DSPy Workbench&lt;/h2&gt;&lt;p&gt;Open a bundled sample. Each runs offline on the %1.&lt;/p&gt;</source>
         <translation>&lt;h2&gt;DSPy Workbench&lt;/h2&gt;&lt;p&gt;Öffnen Sie ein mitgeliefertes Beispiel. Jedes läuft offline mit dem Profil „%1“.&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="196"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="197"/>
         <source>Open sample</source>
         <translation>Beispiel öffnen</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="218"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="219"/>
         <source>Signatures</source>
         <translation>Signaturen</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="219"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="220"/>
         <source>Programs</source>
         <translation>Programme</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="220"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="221"/>
         <source>Datasets</source>
         <translation>Datensätze</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="222"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="223"/>
         <source>Metrics</source>
         <translation>Metriken</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="223"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="224"/>
         <source>LM profiles</source>
         <translation>LM-Profile</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="224"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="225"/>
         <source>Runs</source>
         <translation>Läufe</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="258"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="259"/>
         <source>Project</source>
         <translation>Projekt</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="264"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="265"/>
         <source>Select an item to see its properties.</source>
         <translation>Wählen Sie ein Element, um seine Eigenschaften zu sehen.</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="265"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="266"/>
         <source>Inspector</source>
         <translation>Inspektor</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="278"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="279"/>
         <source>Log</source>
         <translation>Protokoll</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="279"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="280"/>
         <source>Traces / Log</source>
         <translation>Traces / Protokoll</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="287"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="288"/>
         <source>Main</source>
         <translation>Haupt</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="289"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="290"/>
         <source>LM: </source>
         <translation>LM: </translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="292"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="293"/>
         <source>The LM profile runs use</source>
         <translation>Das LM-Profil, mit dem Läufe arbeiten</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="305"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="306"/>
         <source>Run</source>
         <translation>Ausführen</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="308"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="309"/>
         <source>Run the current signature on the sample&apos;s first example</source>
         <translation>Die aktuelle Signatur auf das erste Beispiel anwenden</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="309"/>
-        <location filename="../../../widgets/mainwindow.cpp" line="409"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="310"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="410"/>
         <source>Evaluate</source>
         <translation>Evaluieren</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="312"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="313"/>
         <source>Stop</source>
         <translation>Stopp</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../../widgets/mainwindow.cpp" line="332"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="333"/>
         <source>%n call(s) in flight</source>
         <translation>
             <numerusform>%n Aufruf läuft</numerusform>
@@ -577,222 +720,253 @@
         </translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="333"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="334"/>
         <source>%1 tokens, $%2 this session</source>
         <translation>%1 Tokens, $%2 in dieser Sitzung</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="336"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="337"/>
         <source>cache hits %1%</source>
         <translation>Cache-Treffer %1 %</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="351"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="352"/>
         <source>&lt;h3&gt;%1&lt;/h3&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p&gt;&lt;b&gt;Signature:&lt;/b&gt; &lt;code&gt;%3&lt;/code&gt;&lt;/p&gt;&lt;p&gt;&lt;b&gt;Inputs:&lt;/b&gt; %4&lt;br&gt;&lt;b&gt;Metric field:&lt;/b&gt; %5&lt;/p&gt;</source>
         <translation>&lt;h3&gt;%1&lt;/h3&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p&gt;&lt;b&gt;Signatur:&lt;/b&gt; &lt;code&gt;%3&lt;/code&gt;&lt;/p&gt;&lt;p&gt;&lt;b&gt;Eingaben:&lt;/b&gt; %4&lt;br&gt;&lt;b&gt;Metrikfeld:&lt;/b&gt; %5&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="359"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="360"/>
         <source>&lt;h3&gt;%1&lt;/h3&gt;&lt;p&gt;Model &lt;code&gt;%2&lt;/code&gt;: answers in-process, no network, no cost.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;%1&lt;/h3&gt;&lt;p&gt;Modell &lt;code&gt;%2&lt;/code&gt;: antwortet im Prozess, ohne Netzwerk, ohne Kosten.&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="363"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="364"/>
         <source>&lt;h3&gt;exact_match&lt;/h3&gt;&lt;p&gt;1 when the prediction equals the gold value after normalisation, else 0.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;exact_match&lt;/h3&gt;&lt;p&gt;1, wenn die Vorhersage nach der Normalisierung dem Sollwert gleicht, sonst 0.&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="387"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="388"/>
         <source>Signature: %1</source>
         <translation>Signatur: %1</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="390"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="391"/>
         <source>Opened sample %1</source>
         <translation>Beispiel %1 geöffnet</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="455"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="456"/>
         <source>%1 — simulated LM (offline)</source>
         <translation>%1 — simuliertes LM (offline)</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="506"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="507"/>
         <source>Add LM profile %1</source>
         <translation>LM-Profil %1 hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="535"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="536"/>
         <source>Cannot run: %1</source>
         <translation>Ausführen nicht möglich: %1</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="541"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="542"/>
         <source>Cannot load the sample %1</source>
         <translation>Das Beispiel %1 kann nicht geladen werden</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="545"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="546"/>
         <source>Run %1</source>
         <translation>%1 ausführen</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="596"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="597"/>
         <source>Restore unsaved changes?</source>
         <translation>Nicht gespeicherte Änderungen wiederherstellen?</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="597"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="598"/>
         <source>%1 has unsaved changes from a session that did not end normally. Restore them? (The file itself is unchanged until you save.)</source>
         <translation>%1 hat nicht gespeicherte Änderungen aus einer Sitzung, die nicht normal beendet wurde. Wiederherstellen? (Die Datei selbst bleibt bis zum Speichern unverändert.)</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="609"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="610"/>
         <source>Unsaved changes</source>
         <translation>Nicht gespeicherte Änderungen</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="609"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="610"/>
         <source>Save the changes to %1?</source>
         <translation>Änderungen an %1 speichern?</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="622"/>
         <location filename="../../../widgets/mainwindow.cpp" line="623"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="624"/>
         <source>Cannot open the project: %1</source>
         <translation>Das Projekt kann nicht geöffnet werden: %1</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="632"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="633"/>
         <source>The autosave cannot be restored: %1</source>
         <translation>Die automatische Sicherung kann nicht wiederhergestellt werden: %1</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="634"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="635"/>
         <source>Restored unsaved changes from the autosave.</source>
         <translation>Nicht gespeicherte Änderungen aus der automatischen Sicherung wiederhergestellt.</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="639"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="640"/>
         <source>&lt;opened&gt;</source>
         <translation>&lt;geöffnet&gt;</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="640"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="641"/>
         <source>Undo History</source>
         <translation>Verlauf</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="664"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="667"/>
         <source>Autosave failed: %1</source>
         <translation>Automatische Sicherung fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="712"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="715"/>
         <source>Cannot open the dataset %1: %2</source>
         <translation>Der Datensatz %1 kann nicht geöffnet werden: %2</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="718"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="721"/>
         <source>%1 (data)</source>
         <translation>%1 (Daten)</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="727"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="730"/>
         <source>Select a module call in the trace inspector to add its example.</source>
         <translation>Wählen Sie im Trace-Inspektor einen Modulaufruf, um sein Beispiel hinzuzufügen.</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="735"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="738"/>
         <source>There is no dataset to add the example to.</source>
         <translation>Es gibt keinen Datensatz, dem das Beispiel hinzugefügt werden kann.</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="757"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="760"/>
         <source>%1%2 — DSPy Workbench</source>
         <translation>%1%2 — DSPy Workbench</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="764"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="767"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="765"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="768"/>
         <source>&amp;Open…</source>
         <translation>&amp;Öffnen…</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="767"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="770"/>
         <source>Open project</source>
         <translation>Projekt öffnen</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="767"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="770"/>
         <source>DSPy projects (*.dspyproj)</source>
         <translation>DSPy-Projekte (*.dspyproj)</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="773"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="776"/>
         <source>Open &amp;Recent</source>
         <translation>&amp;Zuletzt geöffnet</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="779"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="782"/>
         <source>(none)</source>
         <translation>(keine)</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="784"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="787"/>
         <source>&amp;Save</source>
         <translation>&amp;Speichern</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="787"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="790"/>
         <source>&amp;Edit</source>
         <translation>&amp;Bearbeiten</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="788"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="791"/>
         <source>&amp;Undo</source>
         <translation>&amp;Rückgängig</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="792"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="795"/>
         <source>&amp;Redo</source>
         <translation>&amp;Wiederholen</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="801"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="804"/>
         <source>Add Traced Example to Dataset…</source>
         <translation>Aufgezeichnetes Beispiel zum Datensatz hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="815"/>
-        <location filename="../../../widgets/mainwindow.cpp" line="816"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="818"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="819"/>
         <source>Cannot save the project: %1</source>
         <translation>Das Projekt kann nicht gespeichert werden: %1</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="819"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="822"/>
         <source>Saved %1</source>
         <translation>%1 gespeichert</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="123"/>
-        <location filename="../../../widgets/mainwindow.cpp" line="136"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="870"/>
+        <source>Program run %1 done (%2 ms)</source>
+        <translation>Programmlauf %1 fertig (%2 ms)</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="871"/>
+        <source>Program run %1 failed: %2</source>
+        <translation>Programmlauf %1 fehlgeschlagen: %2</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="124"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="137"/>
         <source>Runs are not traced: %1</source>
         <translation>Läufe werden nicht aufgezeichnet: %1</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="277"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="278"/>
         <source>Traces</source>
         <translation>Traces</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="295"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="296"/>
         <source>Profiles…</source>
         <translation>Profile…</translation>
+    </message>
+</context>
+<context>
+    <name>dspy::ui::MoveCommand</name>
+    <message>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="136"/>
+        <source>Move</source>
+        <translation>Verschieben</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="136"/>
+        <source>Auto-layout</source>
+        <translation>Automatisch anordnen</translation>
+    </message>
+</context>
+<context>
+    <name>dspy::ui::NodePalette</name>
+    <message>
+        <location filename="../../../widgets/graph/graphview.cpp" line="23"/>
+        <source>Drag into the graph, or double-click to add a %1 node</source>
+        <translation>In den Graphen ziehen oder doppelklicken, um einen %1-Knoten hinzuzufügen</translation>
     </message>
 </context>
 <context>
@@ -816,6 +990,29 @@
         <location filename="../../../widgets/projectdocument.cpp" line="152"/>
         <source>Restore autosave</source>
         <translation>Automatische Sicherung wiederherstellen</translation>
+    </message>
+</context>
+<context>
+    <name>dspy::ui::SetNodeDataCommand</name>
+    <message>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="183"/>
+        <source>Rename</source>
+        <translation>Umbenennen</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="184"/>
+        <source>Edit signature</source>
+        <translation>Signatur bearbeiten</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="185"/>
+        <source>Edit settings</source>
+        <translation>Einstellungen bearbeiten</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="186"/>
+        <source>Edit node</source>
+        <translation>Knoten bearbeiten</translation>
     </message>
 </context>
 <context>

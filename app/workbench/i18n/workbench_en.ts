@@ -25,6 +25,59 @@
     </message>
 </context>
 <context>
+    <name>dspy::ui</name>
+    <message>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="211"/>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="227"/>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="235"/>
+        <source>no such node</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="213"/>
+        <source>&apos;%1&apos; is not a valid node name (letters, digits and _, not starting with a digit)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="219"/>
+        <source>a node named &apos;%1&apos; already exists</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="239"/>
+        <source>settings must be a JSON object: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="325"/>
+        <source>the clipboard holds no graph nodes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="329"/>
+        <source>the copied nodes are not valid JSON: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="356"/>
+        <source>nothing to paste</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="369"/>
+        <source>Paste</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>dspy::ui::AddNodeCommand</name>
+    <message>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="56"/>
+        <source>Add %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>dspy::ui::AddToDatasetDialog</name>
     <message>
         <location filename="../../../widgets/datasetview.cpp" line="401"/>
@@ -69,6 +122,19 @@
     <message>
         <location filename="../../../widgets/datasetview.cpp" line="433"/>
         <source>Correct the label before adding the example.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>dspy::ui::ConnectCommand</name>
+    <message>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="112"/>
+        <source>Connect</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="112"/>
+        <source>Disconnect</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -173,6 +239,14 @@
     <message>
         <location filename="../../../widgets/datasetview.cpp" line="393"/>
         <source>train %1, dev %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>dspy::ui::DeleteCommand</name>
+    <message>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="91"/>
+        <source>Disconnect</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -317,6 +391,74 @@
     </message>
 </context>
 <context>
+    <name>dspy::ui::GraphCommands</name>
+    <message numerus="yes">
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="93"/>
+        <source>Delete %n node(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>dspy::ui::GraphEditor</name>
+    <message>
+        <location filename="../../../widgets/graph/grapheditor.cpp" line="48"/>
+        <source>Inputs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/graph/grapheditor.cpp" line="51"/>
+        <source>Run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/graph/grapheditor.cpp" line="53"/>
+        <source>Stop</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/graph/grapheditor.cpp" line="91"/>
+        <source>Stopped.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/graph/grapheditor.cpp" line="93"/>
+        <source>Done in %1 ms: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/graph/grapheditor.cpp" line="96"/>
+        <source>Failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/graph/grapheditor.cpp" line="133"/>
+        <source>Cannot run:
+%1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/graph/grapheditor.cpp" line="159"/>
+        <source>Run program</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/graph/grapheditor.cpp" line="165"/>
+        <source>Running…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>dspy::ui::GraphScene</name>
+    <message>
+        <location filename="../../../widgets/graph/graphscene.cpp" line="491"/>
+        <source>Connected</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>dspy::ui::LMProfileDialog</name>
     <message>
         <location filename="../../../widgets/lmprofiledialog.cpp" line="24"/>
@@ -428,148 +570,148 @@
 <context>
     <name>dspy::ui::MainWindow</name>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="63"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="64"/>
         <source>Simulated LM (offline)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="73"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="74"/>
         <source>DSPy Workbench</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="74"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="75"/>
         <source>%1 — DSPy Workbench</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="80"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="81"/>
         <source>Welcome</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="148"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="149"/>
         <source>%1 run %2 started (%3)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="152"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="153"/>
         <source>Run %1 %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="153"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="154"/>
         <source>Run %1 %2: %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="160"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="161"/>
         <source>Prediction (%1 ms): %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="181"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="182"/>
         <source>&lt;h2&gt;DSPy Workbench&lt;/h2&gt;&lt;p&gt;Open a bundled sample. Each runs offline on the %1.&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="196"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="197"/>
         <source>Open sample</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="218"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="219"/>
         <source>Signatures</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="219"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="220"/>
         <source>Programs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="220"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="221"/>
         <source>Datasets</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="222"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="223"/>
         <source>Metrics</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="223"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="224"/>
         <source>LM profiles</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="224"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="225"/>
         <source>Runs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="258"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="259"/>
         <source>Project</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="264"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="265"/>
         <source>Select an item to see its properties.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="265"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="266"/>
         <source>Inspector</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="278"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="279"/>
         <source>Log</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="279"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="280"/>
         <source>Traces / Log</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="287"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="288"/>
         <source>Main</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="289"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="290"/>
         <source>LM: </source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="292"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="293"/>
         <source>The LM profile runs use</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="305"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="306"/>
         <source>Run</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="308"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="309"/>
         <source>Run the current signature on the sample&apos;s first example</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="309"/>
-        <location filename="../../../widgets/mainwindow.cpp" line="409"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="310"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="410"/>
         <source>Evaluate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="312"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="313"/>
         <source>Stop</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../../widgets/mainwindow.cpp" line="332"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="333"/>
         <source>%n call(s) in flight</source>
         <translation>
             <numerusform>%n call in flight</numerusform>
@@ -577,221 +719,252 @@
         </translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="333"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="334"/>
         <source>%1 tokens, $%2 this session</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="336"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="337"/>
         <source>cache hits %1%</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="351"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="352"/>
         <source>&lt;h3&gt;%1&lt;/h3&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p&gt;&lt;b&gt;Signature:&lt;/b&gt; &lt;code&gt;%3&lt;/code&gt;&lt;/p&gt;&lt;p&gt;&lt;b&gt;Inputs:&lt;/b&gt; %4&lt;br&gt;&lt;b&gt;Metric field:&lt;/b&gt; %5&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="359"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="360"/>
         <source>&lt;h3&gt;%1&lt;/h3&gt;&lt;p&gt;Model &lt;code&gt;%2&lt;/code&gt;: answers in-process, no network, no cost.&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="363"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="364"/>
         <source>&lt;h3&gt;exact_match&lt;/h3&gt;&lt;p&gt;1 when the prediction equals the gold value after normalisation, else 0.&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="387"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="388"/>
         <source>Signature: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="390"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="391"/>
         <source>Opened sample %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="455"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="456"/>
         <source>%1 — simulated LM (offline)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="506"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="507"/>
         <source>Add LM profile %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="535"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="536"/>
         <source>Cannot run: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="541"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="542"/>
         <source>Cannot load the sample %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="545"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="546"/>
         <source>Run %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="596"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="597"/>
         <source>Restore unsaved changes?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="597"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="598"/>
         <source>%1 has unsaved changes from a session that did not end normally. Restore them? (The file itself is unchanged until you save.)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="609"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="610"/>
         <source>Unsaved changes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="609"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="610"/>
         <source>Save the changes to %1?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="622"/>
         <location filename="../../../widgets/mainwindow.cpp" line="623"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="624"/>
         <source>Cannot open the project: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="632"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="633"/>
         <source>The autosave cannot be restored: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="634"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="635"/>
         <source>Restored unsaved changes from the autosave.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="639"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="640"/>
         <source>&lt;opened&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="640"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="641"/>
         <source>Undo History</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="664"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="667"/>
         <source>Autosave failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="712"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="715"/>
         <source>Cannot open the dataset %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="718"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="721"/>
         <source>%1 (data)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="727"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="730"/>
         <source>Select a module call in the trace inspector to add its example.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="735"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="738"/>
         <source>There is no dataset to add the example to.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="757"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="760"/>
         <source>%1%2 — DSPy Workbench</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="764"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="767"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="765"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="768"/>
         <source>&amp;Open…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="767"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="770"/>
         <source>Open project</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="767"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="770"/>
         <source>DSPy projects (*.dspyproj)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="773"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="776"/>
         <source>Open &amp;Recent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="779"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="782"/>
         <source>(none)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="784"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="787"/>
         <source>&amp;Save</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="787"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="790"/>
         <source>&amp;Edit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="788"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="791"/>
         <source>&amp;Undo</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="792"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="795"/>
         <source>&amp;Redo</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="801"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="804"/>
         <source>Add Traced Example to Dataset…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="815"/>
-        <location filename="../../../widgets/mainwindow.cpp" line="816"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="818"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="819"/>
         <source>Cannot save the project: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="819"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="822"/>
         <source>Saved %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="123"/>
-        <location filename="../../../widgets/mainwindow.cpp" line="136"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="870"/>
+        <source>Program run %1 done (%2 ms)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="871"/>
+        <source>Program run %1 failed: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="124"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="137"/>
         <source>Runs are not traced: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="277"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="278"/>
         <source>Traces</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="295"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="296"/>
         <source>Profiles…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>dspy::ui::MoveCommand</name>
+    <message>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="136"/>
+        <source>Move</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="136"/>
+        <source>Auto-layout</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>dspy::ui::NodePalette</name>
+    <message>
+        <location filename="../../../widgets/graph/graphview.cpp" line="23"/>
+        <source>Drag into the graph, or double-click to add a %1 node</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -815,6 +988,29 @@
     <message>
         <location filename="../../../widgets/projectdocument.cpp" line="152"/>
         <source>Restore autosave</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>dspy::ui::SetNodeDataCommand</name>
+    <message>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="183"/>
+        <source>Rename</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="184"/>
+        <source>Edit signature</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="185"/>
+        <source>Edit settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="186"/>
+        <source>Edit node</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
