@@ -669,20 +669,7 @@ Expected<SpanPage, QString> TraceStore::spans(const QString& runId, const SpanCu
                                  "> (?, ?) ORDER BY s.started, s.id LIMIT ?")
                       .arg(QLatin1String(kSpanColumns)));
         q.addBindValue(runId);
-        q.addBindValue(after.isStart() ? std::numeric_limits<qint64>::min() : after.started);
-        q.addBindValue(after.id);
-        q.addBindValue(qMax(0, limit) + 1); // one more tells whether a next page exists
-        auto rows = collectSpans(q);
-        if (!rows)
-            return unexpected(rows.error());
-        SpanPage page;
-        page.spans = std::move(rows.value());
-        if (page.spans.size() > qMax(0, limit)) {
-            page.spans.removeLast();
-            const Span& last = page.spans.isEmpty() ? Span() : page.spans.last();
-            page.next = SpanCursor{last.started, last.id};
-        }
-        return page;
+        return keysetPage(q, after, limit);
     });
 }
 

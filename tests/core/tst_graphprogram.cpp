@@ -72,6 +72,21 @@ void buildDiamond(ProgramGraph& g)
     g.addConnection({c, QStringLiteral("answer"), out, QStringLiteral("answer")});
 }
 
+// Input(question) -> `name`: Subgraph(question -> answer) with `settings` -> Output(answer);
+// returns the Subgraph node.
+NodeId buildCaller(ProgramGraph& g, const QString& name, const Object& settings)
+{
+    g.setProgramSignature(QStringLiteral("question -> answer"));
+    const NodeId in = g.addNode(nodekind::Input, QStringLiteral("input"));
+    const NodeId sub = g.addNode(nodekind::Subgraph, name);
+    g.setNodeSignature(sub, QStringLiteral("question -> answer"));
+    g.setNodeSettings(sub, settings);
+    const NodeId out = g.addNode(nodekind::Output, QStringLiteral("output"));
+    g.addConnection({in, QStringLiteral("question"), sub, QStringLiteral("question")});
+    g.addConnection({sub, QStringLiteral("answer"), out, QStringLiteral("answer")});
+    return sub;
+}
+
 std::shared_ptr<ScriptedLM> diamondLM()
 {
     return ScriptedLM::bySubstring({
@@ -340,14 +355,9 @@ private Q_SLOTS:
         ProgramGraph inner;
         buildDiamond(inner);
         ProgramGraph outer;
-        outer.setProgramSignature(QStringLiteral("question -> answer"));
-        const NodeId in = outer.addNode(nodekind::Input, QStringLiteral("input"));
-        const NodeId sub = outer.addNode(nodekind::Subgraph, QStringLiteral("sub"));
-        outer.setNodeSignature(sub, QStringLiteral("question -> answer"));
-        outer.setNodeSettings(sub, Object{{QStringLiteral("program"), Value("inner")}});
-        const NodeId out = outer.addNode(nodekind::Output, QStringLiteral("output"));
-        outer.addConnection({in, QStringLiteral("question"), sub, QStringLiteral("question")});
-        outer.addConnection({sub, QStringLiteral("answer"), out, QStringLiteral("answer")});
+        const NodeId sub = buildCaller(outer, QStringLiteral("sub"),
+                                       Object{{QStringLiteral("program"), Value("inner")}});
+        const NodeId out = outer.nodeByName(QStringLiteral("output"));
 
         // Without a way to find programs it names what is missing.
         auto lonely = GraphProgram::build(outer);
@@ -400,14 +410,9 @@ private Q_SLOTS:
         ProgramGraph inner;
         buildDiamond(inner);
         ProgramGraph outer;
-        outer.setProgramSignature(QStringLiteral("question -> answer"));
-        const NodeId in = outer.addNode(nodekind::Input, QStringLiteral("input"));
-        const NodeId sub = outer.addNode(nodekind::Subgraph, QStringLiteral("sub"));
-        outer.setNodeSignature(sub, QStringLiteral("question -> answer"));
-        outer.setNodeSettings(sub, Object{{QStringLiteral("graph"), Value(graphToObject(inner))}});
-        const NodeId out = outer.addNode(nodekind::Output, QStringLiteral("output"));
-        outer.addConnection({in, QStringLiteral("question"), sub, QStringLiteral("question")});
-        outer.addConnection({sub, QStringLiteral("answer"), out, QStringLiteral("answer")});
+        const NodeId sub =
+            buildCaller(outer, QStringLiteral("sub"),
+                        Object{{QStringLiteral("graph"), Value(graphToObject(inner))}});
         auto program = GraphProgram::build(outer);
         QVERIFY2(program, qPrintable(program ? QString() : program.error()));
         RunContext ctx(diamondLM());
@@ -434,17 +439,9 @@ private Q_SLOTS:
         // a -> b -> a: the chain is named.
         ProgramGraph a;
         ProgramGraph b;
-        for (auto [g, target] : {std::pair{&a, "b"}, std::pair{&b, "a"}}) {
-            g->setProgramSignature(QStringLiteral("question -> answer"));
-            const NodeId gi = g->addNode(nodekind::Input, QStringLiteral("input"));
-            const NodeId gs = g->addNode(nodekind::Subgraph, QStringLiteral("call"));
-            g->setNodeSignature(gs, QStringLiteral("question -> answer"));
-            g->setNodeSettings(gs,
-                               Object{{QStringLiteral("program"), Value(QString::fromLatin1(target))}});
-            const NodeId go = g->addNode(nodekind::Output, QStringLiteral("output"));
-            g->addConnection({gi, QStringLiteral("question"), gs, QStringLiteral("question")});
-            g->addConnection({gs, QStringLiteral("answer"), go, QStringLiteral("answer")});
-        }
+        for (auto [g, target] : {std::pair{&a, "b"}, std::pair{&b, "a"}})
+            buildCaller(*g, QStringLiteral("call"),
+                        Object{{QStringLiteral("program"), Value(QString::fromLatin1(target))}});
         GraphEnvironment env;
         env.programs = [&](const QString& name) -> const ProgramGraph* {
             return name == u"a" ? &a : name == u"b" ? &b : nullptr;

@@ -39,6 +39,22 @@
 using namespace dspy;
 using namespace dspy::ui;
 
+namespace {
+
+// A writable copy of a bundled sample project in dir, named `as`; empty when it cannot be made.
+QString copySampleProject(const QTemporaryDir& dir, const QString& sample, const QString& as)
+{
+    const QString path = dir.filePath(as);
+    if (!QFile::copy(QStringLiteral(DSPY_SOURCE_DIR "/resources/projects/") + sample +
+                         QStringLiteral(".dspyproj"),
+                     path))
+        return {};
+    QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner);
+    return path;
+}
+
+} // namespace
+
 class TestWorkbench : public QObject
 {
     Q_OBJECT
@@ -140,11 +156,9 @@ private Q_SLOTS:
     void aProjectFileOpensAsAnUndoableDocument()
     {
         QTemporaryDir dir;
-        const QString path = dir.filePath(QStringLiteral("arith.dspyproj"));
-        QVERIFY(QFile::copy(QStringLiteral(DSPY_SOURCE_DIR
-                                           "/resources/projects/arithmetic.dspyproj"),
-                            path));
-        QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner);
+        const QString path =
+            copySampleProject(dir, QStringLiteral("arithmetic"), QStringLiteral("arith.dspyproj"));
+        QVERIFY(!path.isEmpty());
         auto window = std::make_unique<MainWindow>(path);
         QVERIFY2(window->document(), qPrintable(window->projectError()));
         QVERIFY(QFile::exists(dir.filePath(QStringLiteral("arith.dspydb"))));
@@ -227,11 +241,9 @@ private Q_SLOTS:
     void profilesPersist()
     {
         QTemporaryDir dir;
-        const QString path = dir.filePath(QStringLiteral("arith.dspyproj"));
-        QVERIFY(QFile::copy(QStringLiteral(DSPY_SOURCE_DIR
-                                           "/resources/projects/arithmetic.dspyproj"),
-                            path));
-        QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner);
+        const QString path =
+            copySampleProject(dir, QStringLiteral("arithmetic"), QStringLiteral("arith.dspyproj"));
+        QVERIFY(!path.isEmpty());
         MainWindow::unsavedPrompt() = [](const QString&) { return 1; };
         MainWindow window(path);
         QComboBox* selector = window.profileSelector();
@@ -329,11 +341,9 @@ private Q_SLOTS:
     void dropAndRecentProjects()
     {
         QTemporaryDir dir;
-        const QString path = dir.filePath(QStringLiteral("dropped.dspyproj"));
-        QVERIFY(QFile::copy(QStringLiteral(DSPY_SOURCE_DIR
-                                           "/resources/projects/tickets.dspyproj"),
-                            path));
-        QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner);
+        const QString path =
+            copySampleProject(dir, QStringLiteral("tickets"), QStringLiteral("dropped.dspyproj"));
+        QVERIFY(!path.isEmpty());
         MainWindow window;
         QMimeData mime;
         mime.setUrls({QUrl::fromLocalFile(path)});
