@@ -270,6 +270,12 @@ GraphScene::GraphScene(ProgramGraph* graph, QUndoStack* stack, QObject* parent)
 GraphScene::~GraphScene()
 {
     disconnect(m_graph, nullptr, this, nullptr);
+    // QGraphicsScene's destructor removes the items and emits selectionChanged after this part
+    // of the object is gone: the items go now, with nothing listening.
+    disconnect(this, &QGraphicsScene::selectionChanged, this, nullptr);
+    m_nodes.clear();
+    m_edges.clear();
+    clear();
 }
 
 void GraphScene::onNodeCreated(NodeId id)
