@@ -47,8 +47,11 @@ class CellCommand final : public QUndoCommand
 public:
     CellCommand(DatasetModel* m, int row, QString field, Value before, Value after)
         : QUndoCommand(QObject::tr("Edit %1 of row %2").arg(field).arg(row + 1))
-        , m_model(m), m_row(row), m_field(std::move(field)), m_before(std::move(before)),
-          m_after(std::move(after))
+        , m_model(m)
+        , m_row(row)
+        , m_field(std::move(field))
+        , m_before(std::move(before))
+        , m_after(std::move(after))
     {}
     void redo() override { m_model->applyCell(m_row, m_field, m_after); }
     void undo() override { m_model->applyCell(m_row, m_field, m_before); }
@@ -66,10 +69,19 @@ public:
     InsertCommand(DatasetModel* m, int row, Example e, bool remove)
         : QUndoCommand(remove ? QObject::tr("Delete row %1").arg(row + 1)
                               : QObject::tr("Add row %1").arg(row + 1))
-        , m_model(m), m_row(row), m_example(std::move(e)), m_remove(remove)
+        , m_model(m)
+        , m_row(row)
+        , m_example(std::move(e))
+        , m_remove(remove)
     {}
-    void redo() override { m_remove ? m_model->applyRemove(m_row) : m_model->applyInsert(m_row, m_example); }
-    void undo() override { m_remove ? m_model->applyInsert(m_row, m_example) : m_model->applyRemove(m_row); }
+    void redo() override
+    {
+        m_remove ? m_model->applyRemove(m_row) : m_model->applyInsert(m_row, m_example);
+    }
+    void undo() override
+    {
+        m_remove ? m_model->applyInsert(m_row, m_example) : m_model->applyRemove(m_row);
+    }
 
 private:
     DatasetModel* m_model;
@@ -313,8 +325,8 @@ DatasetView::DatasetView(QUndoStack* undo, QWidget* parent)
     connect(m_table->horizontalHeader(), &QWidget::customContextMenuRequested, this,
             [this](const QPoint& pos) {
                 const int section = m_table->horizontalHeader()->logicalIndexAt(pos);
-                const QString field = m_model->headerData(section, Qt::Horizontal, Qt::UserRole)
-                                          .toString();
+                const QString field =
+                    m_model->headerData(section, Qt::Horizontal, Qt::UserRole).toString();
                 if (field.isEmpty())
                     return;
                 QMenu menu(this);
@@ -393,8 +405,7 @@ void DatasetView::applySplit()
         m_splitLabel->setText(tr("train %1, dev %2").arg(counts->first).arg(counts->second));
 }
 
-AddToDatasetDialog::AddToDatasetDialog(const Object& inputs, const Object& outputs,
-                                       QWidget* parent)
+AddToDatasetDialog::AddToDatasetDialog(const Object& inputs, const Object& outputs, QWidget* parent)
     : QDialog(parent)
     , m_table(new QTableWidget(0, 3, this))
 {

@@ -49,7 +49,11 @@ public:
     QString sample() const;
     void setLimit(int limit);
     // The model id the runs use ("lmsim/sim": the simulated LM).
-    void setModel(const QString& model) { m_lm = LMConfig{}; m_lm.model = model; }
+    void setModel(const QString& model)
+    {
+        m_lm = LMConfig{};
+        m_lm.model = model;
+    }
     // The whole profile's settings (base URL, temperature, ...), not only the model.
     void setLM(const LMConfig& lm) { m_lm = lm; }
     const LMConfig& lm() const { return m_lm; }

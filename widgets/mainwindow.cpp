@@ -5,10 +5,10 @@
 #include "evaluateview.h"
 #include "graph/grapheditor.h"
 #include "graph/projectdatabase.h"
-#include "projectdocument.h"
 #include "keystore.h"
 #include "lmprofiledialog.h"
 #include "modules/predict.h"
+#include "projectdocument.h"
 #include "signatureeditor.h"
 #include "traceinspector.h"
 #include "tracemodel.h"
@@ -19,19 +19,16 @@
 #include <QDateTime>
 #include <QDir>
 #include <QDockWidget>
-#include <QFileInfo>
-#include <QLabel>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
+#include <QFileInfo>
+#include <QLabel>
+#include <QListWidget>
 #include <QMenu>
-#include <QMimeData>
-#include <QUrl>
 #include <QMenuBar>
 #include <QMessageBox>
-#include <QUndoStack>
-#include <QUndoView>
-#include <QListWidget>
+#include <QMimeData>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSettings>
@@ -43,6 +40,9 @@
 #include <QTimer>
 #include <QToolBar>
 #include <QTreeWidget>
+#include <QUndoStack>
+#include <QUndoView>
+#include <QUrl>
 #include <QVBoxLayout>
 
 namespace dspy::ui {
@@ -597,8 +597,7 @@ std::function<bool(const QString&)>& MainWindow::recoveryPrompt()
                    nullptr, tr("Restore unsaved changes?"),
                    tr("%1 has unsaved changes from a session that did not end normally. Restore "
                       "them? (The file itself is unchanged until you save.)")
-                       .arg(QFileInfo(path).fileName()))
-               == QMessageBox::Yes;
+                       .arg(QFileInfo(path).fileName())) == QMessageBox::Yes;
     };
     return prompt;
 }
@@ -766,8 +765,8 @@ void MainWindow::buildMenus()
 {
     QMenu* file = menuBar()->addMenu(tr("&File"));
     QAction* open = file->addAction(tr("&Open…"), this, [this] {
-        const QString path = QFileDialog::getOpenFileName(
-            this, tr("Open project"), QString(), tr("DSPy projects (*.dspyproj)"));
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open project"), QString(),
+                                                          tr("DSPy projects (*.dspyproj)"));
         if (!path.isEmpty())
             openProjectWindow(path);
     });
@@ -834,7 +833,7 @@ QWidget* MainWindow::openProgram(const QString& name)
     ProgramGraph* graph = m_document->project()->program(name);
     if (!graph)
         return nullptr;
-    QWidget* editor = createProgramEditor(graph);
+    QWidget* editor = createProgramEditor(name, graph);
     editor->setObjectName(QStringLiteral("program:") + name);
     m_programTabs.insert(name, editor);
     m_tabs->addTab(editor, name);
@@ -842,18 +841,13 @@ QWidget* MainWindow::openProgram(const QString& name)
     return editor;
 }
 
-QWidget* MainWindow::createProgramEditor(ProgramGraph* graph)
+QWidget* MainWindow::createProgramEditor(const QString& name, ProgramGraph* graph)
 {
     auto* editor = new GraphEditor(graph, m_document->undoStack(), m_manager, this);
     editor->setLM(currentLM());
     connect(m_profile, &QComboBox::currentIndexChanged, editor,
             [this, editor] { editor->setLM(currentLM()); });
     // Subgraph programs of the project; files relative to the project's folder.
-    QString name;
-    for (const QString& n : m_document->project()->programNames()) {
-        if (m_document->project()->program(n) == graph)
-            name = n;
-    }
     editor->setEnvironment([this, name] {
         GraphEnvironment env = m_document->project()->environment(name);
         env.baseDir = QFileInfo(m_document->path()).absolutePath();
@@ -867,8 +861,9 @@ QWidget* MainWindow::createProgramEditor(ProgramGraph* graph)
         m_traces->model()->reload();
     });
     connect(editor, &GraphEditor::runFinished, this, [this](const PredictOutcome& o) {
-        appendLog(o.error.isEmpty() ? tr("Program run %1 done (%2 ms)").arg(o.runId).arg(o.elapsedMs)
-                                    : tr("Program run %1 failed: %2").arg(o.runId, o.error));
+        appendLog(o.error.isEmpty()
+                      ? tr("Program run %1 done (%2 ms)").arg(o.runId).arg(o.elapsedMs)
+                      : tr("Program run %1 failed: %2").arg(o.runId, o.error));
     });
     return editor;
 }

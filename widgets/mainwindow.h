@@ -135,7 +135,7 @@ private:
     EvaluateView* m_evaluate = nullptr;
     TraceInspector* m_traces = nullptr;
     KeyStore* m_keys = nullptr;
-    QWidget* createProgramEditor(dspy::ProgramGraph* graph);
+    QWidget* createProgramEditor(const QString& name, dspy::ProgramGraph* graph);
     ProjectDocument* m_document = nullptr;
     std::unique_ptr<ProjectDatabase> m_database;
     QList<LMConfig> m_profileConfigs; // parallel to m_profile's items

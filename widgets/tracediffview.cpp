@@ -25,12 +25,10 @@ void highlight(QPlainTextEdit* edit, const QList<SideBySideRow>& rows, bool left
         if (row.changed) {
             QTextEdit::ExtraSelection sel;
             const bool present = left ? row.hasLeft : row.hasRight;
-            QColor colour = !present ? QColor(dark ? 0x40 : 0xe0, dark ? 0x40 : 0xe0,
-                                              dark ? 0x40 : 0xe0)
-                            : left  ? QColor(dark ? 0x5a : 0xff, dark ? 0x1e : 0xd7,
-                                            dark ? 0x1e : 0xd7)
-                                    : QColor(dark ? 0x1e : 0xd4, dark ? 0x4a : 0xf7,
-                                             dark ? 0x1e : 0xd4);
+            QColor colour =
+                !present ? QColor(dark ? 0x40 : 0xe0, dark ? 0x40 : 0xe0, dark ? 0x40 : 0xe0)
+                : left   ? QColor(dark ? 0x5a : 0xff, dark ? 0x1e : 0xd7, dark ? 0x1e : 0xd7)
+                         : QColor(dark ? 0x1e : 0xd4, dark ? 0x4a : 0xf7, dark ? 0x1e : 0xd4);
             sel.format.setBackground(colour);
             sel.format.setProperty(QTextFormat::FullWidthSelection, true);
             sel.cursor = QTextCursor(block);
@@ -54,10 +52,10 @@ TraceDiffView::TraceDiffView(QWidget* parent)
         e->setLineWrapMode(QPlainTextEdit::NoWrap);
     }
     // Rows are aligned, so the two sides scroll together.
-    connect(m_left->verticalScrollBar(), &QScrollBar::valueChanged,
-            m_right->verticalScrollBar(), &QScrollBar::setValue);
-    connect(m_right->verticalScrollBar(), &QScrollBar::valueChanged,
-            m_left->verticalScrollBar(), &QScrollBar::setValue);
+    connect(m_left->verticalScrollBar(), &QScrollBar::valueChanged, m_right->verticalScrollBar(),
+            &QScrollBar::setValue);
+    connect(m_right->verticalScrollBar(), &QScrollBar::valueChanged, m_left->verticalScrollBar(),
+            &QScrollBar::setValue);
     auto* sides = new QHBoxLayout;
     sides->addWidget(m_left);
     sides->addWidget(m_right);

@@ -2,9 +2,9 @@
 
 #include "lm/lmfactory.h"
 #include "messageview.h"
+#include "trace/tracerecorder.h"
 #include "tracediffview.h"
 #include "tracemodel.h"
-#include "trace/tracerecorder.h"
 #include "traceresend.h"
 
 #include <QApplication>
@@ -47,7 +47,10 @@ public:
     bool cacheHitsOnly = false;
     QString model;
     void refresh() { invalidateFilter(); }
-    bool active() const { return !kind.isEmpty() || errorsOnly || cacheHitsOnly || !model.isEmpty(); }
+    bool active() const
+    {
+        return !kind.isEmpty() || errorsOnly || cacheHitsOnly || !model.isEmpty();
+    }
 
 protected:
     bool filterAcceptsRow(int row, const QModelIndex& parent) const override
@@ -510,8 +513,8 @@ void TraceInspector::chooseDiff()
                      .arg(s.id, s.name,
                           s.exampleIndex ? tr("  (example %1)").arg(*s.exampleIndex) : QString());
     bool ok = false;
-    const QString picked = QInputDialog::getItem(this, tr("Diff with…"),
-                                                 tr("Second LM call:"), items, 0, false, &ok);
+    const QString picked =
+        QInputDialog::getItem(this, tr("Diff with…"), tr("Second LM call:"), items, 0, false, &ok);
     if (!ok)
         return;
     const qsizetype i = items.indexOf(picked);
@@ -623,7 +626,8 @@ void TraceInspector::resend(const Span& original, const QList<ChatMessage>& mess
         }
         store->record(s);
         if (!store->flush())
-            a.error = QStringLiteral("the answer could not be recorded: %1").arg(store->lastError());
+            a.error =
+                QStringLiteral("the answer could not be recorded: %1").arg(store->lastError());
         a.span = std::move(s);
         return a;
     }));

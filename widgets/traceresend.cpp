@@ -89,8 +89,8 @@ QList<ChatMessage> TraceResendDialog::messages() const
     for (int r = 0; r < m_table->rowCount(); ++r) {
         const QTableWidgetItem* role = m_table->item(r, 0);
         const QTableWidgetItem* content = m_table->item(r, 1);
-        out.append({role ? role->text().trimmed() : QString(),
-                    content ? content->text() : QString()});
+        out.append(
+            {role ? role->text().trimmed() : QString(), content ? content->text() : QString()});
     }
     return out;
 }
@@ -112,9 +112,10 @@ void TraceResendDialog::showResult(const Span& sent)
     m_send->setEnabled(true);
     m_new->setPlainText(TraceInspector::responseOf(sent));
     const double ms = double(sent.ended - sent.started) / 1000.0;
-    m_status->setText(sent.error.isEmpty()
-                          ? tr("Answered in %1 ms; recorded as span %2.").arg(ms, 0, 'f', 1).arg(sent.id)
-                          : tr("Failed: %1 (recorded as span %2)").arg(sent.error, sent.id));
+    m_status->setText(
+        sent.error.isEmpty()
+            ? tr("Answered in %1 ms; recorded as span %2.").arg(ms, 0, 'f', 1).arg(sent.id)
+            : tr("Failed: %1 (recorded as span %2)").arg(sent.error, sent.id));
 }
 
 void TraceResendDialog::showError(const QString& error)

@@ -16,7 +16,8 @@
 
 namespace dspy {
 class GraphProgram;
-}
+class Project;
+} // namespace dspy
 
 namespace dspy::run {
 
@@ -99,13 +100,17 @@ int exportCommand(const QStringList& args, QTextStream& out, QTextStream& err);
 
 // --project FILE --program NAME: that program graph, built (usage error or std::runtime_error
 // with the reasons otherwise).
-std::unique_ptr<GraphProgram> projectProgramFrom(const QString& command, const Options& opts);
+// `project`: the file --project names, when the caller loaded it already (else it is loaded).
+std::unique_ptr<GraphProgram> projectProgramFrom(const QString& command, const Options& opts,
+                                                 const Project* project = nullptr);
 // With --project FILE: the project's defaults for what the command line leaves out.
 // --profile NAME (else the first profile when no --model is given) gives --model, --api-base,
 // --api-key-env, --temperature, --max-tokens (never a key); with `withData`, --dataset NAME (else
 // the first dataset, unless --data or --sample is given) gives --data and --input-keys, and
 // --metric NAME of a project metric (else the first metric when no --metric is given) gives the
 // metric (its kind, or js:FILE relative to the project) and --metric-field.
-void applyProjectDefaults(const QString& command, Options& opts, bool withData);
+// Returns the loaded project (nullptr without --project), for projectProgramFrom.
+std::shared_ptr<const Project> applyProjectDefaults(const QString& command, Options& opts,
+                                                    bool withData);
 
 } // namespace dspy::run

@@ -282,11 +282,11 @@ Signature parseSignature(const QString& cmd, const QString& where, const QString
 }
 
 ProgramSpec programFrom(const QString& cmd, const Options& opts,
-                        const std::optional<samples::SampleInfo>& sample)
+                        const std::optional<samples::SampleInfo>& sample, const Project* project)
 {
     if (opts.has(QStringLiteral("project"))) {
         // --project FILE --program NAME: a drawn program (graph/graphprogram.h).
-        std::unique_ptr<GraphProgram> graph = projectProgramFrom(cmd, opts);
+        std::unique_ptr<GraphProgram> graph = projectProgramFrom(cmd, opts, project);
         const Signature sig = graph->signature();
         return {std::move(graph), sig};
     }
@@ -427,7 +427,8 @@ Metric metricFrom(const QString& cmd, const Options& opts, const Signature& sig,
     QString field;
     if (opts.has(QStringLiteral("metric-field")))
         field = opts.value(QStringLiteral("metric-field"));
-    else if (sample && !opts.has(QStringLiteral("signature")) && !opts.has(QStringLiteral("program")))
+    else if (sample && !opts.has(QStringLiteral("signature")) &&
+             !opts.has(QStringLiteral("program")))
         field = sample->metricField;
     else if (sig.field(QStringLiteral("answer")))
         field = QStringLiteral("answer");
@@ -524,34 +525,26 @@ int evaluateCommand(const QStringList& args, QTextStream& out, QTextStream& err)
 {
     const QString cmd = QStringLiteral("evaluate");
     Options opts(cmd,
-                       lmOptionSpecs() + QList<OptionSpec>{{QStringLiteral("signature")},
-                                                           {QStringLiteral("cot"), false, true},
-                                                           {QStringLiteral("instructions")},
-                                                           {QStringLiteral("program")},
-                                                           {QStringLiteral("project")},
-                                                           {QStringLiteral("dataset")},
-                                                           {QStringLiteral("profile")},
-                                                           {QStringLiteral("metric-field")},
-                                                           {QStringLiteral("sample")},
-                                                           {QStringLiteral("data")},
-                                                           {QStringLiteral("input-keys")},
-                                                           {QStringLiteral("limit")},
-                                                           {QStringLiteral("metric")},
-                                                           {QStringLiteral("adapter")},
-                                                           {QStringLiteral("threads")},
-                                                           {QStringLiteral("max-errors")},
-                                                           {QStringLiteral("failure-score")},
-                                                           {QStringLiteral("out")},
-                                                           {QStringLiteral("trace-db")},
-                                                           {QStringLiteral("quiet"), false, true}},
-                       args);
+                 lmOptionSpecs() +
+                     QList<OptionSpec>{
+                         {QStringLiteral("signature")},     {QStringLiteral("cot"), false, true},
+                         {QStringLiteral("instructions")},  {QStringLiteral("program")},
+                         {QStringLiteral("project")},       {QStringLiteral("dataset")},
+                         {QStringLiteral("profile")},       {QStringLiteral("metric-field")},
+                         {QStringLiteral("sample")},        {QStringLiteral("data")},
+                         {QStringLiteral("input-keys")},    {QStringLiteral("limit")},
+                         {QStringLiteral("metric")},        {QStringLiteral("adapter")},
+                         {QStringLiteral("threads")},       {QStringLiteral("max-errors")},
+                         {QStringLiteral("failure-score")}, {QStringLiteral("out")},
+                         {QStringLiteral("trace-db")},      {QStringLiteral("quiet"), false, true}},
+                 args);
     if (opts.help) {
         out << kEvaluateHelp;
         return Ok;
     }
 
     try {
-        applyProjectDefaults(cmd, opts, true);
+        const auto project = applyProjectDefaults(cmd, opts, true);
         std::optional<samples::SampleInfo> sample;
         if (opts.has(QStringLiteral("sample"))) {
             sample = samples::info(opts.value(QStringLiteral("sample")));
@@ -578,7 +571,7 @@ int evaluateCommand(const QStringList& args, QTextStream& out, QTextStream& err)
         QString secret;
         const LMConfig config = lmConfigFrom(cmd, opts, &secret, kDefaultModel);
 
-        ProgramSpec program = programFrom(cmd, opts, sample);
+        ProgramSpec program = programFrom(cmd, opts, sample, project.get());
         const QList<Example> devset = dataFrom(cmd, opts, program.signature, sample);
         const Metric metric = metricFrom(cmd, opts, program.signature, sample);
 

@@ -101,27 +101,26 @@ int predictCommand(const QStringList& args, QTextStream& out, QTextStream& err)
 {
     const QString cmd = QStringLiteral("predict");
     Options opts(cmd,
-                       lmOptionSpecs() + QList<OptionSpec>{{QStringLiteral("signature")},
-                                                           {QStringLiteral("adapter")},
-                                                           {QStringLiteral("instructions")},
-                                                           {QStringLiteral("demos")},
-                                                           {QStringLiteral("inputs")},
-                                                           {QStringLiteral("input"), true},
-                                                           {QStringLiteral("cot"), false, true},
-                                                           {QStringLiteral("project")},
-                                                           {QStringLiteral("program")},
-                                                           {QStringLiteral("profile")},
-                                                           {QStringLiteral("trace"), false, true}},
-                       args);
+                 lmOptionSpecs() + QList<OptionSpec>{{QStringLiteral("signature")},
+                                                     {QStringLiteral("adapter")},
+                                                     {QStringLiteral("instructions")},
+                                                     {QStringLiteral("demos")},
+                                                     {QStringLiteral("inputs")},
+                                                     {QStringLiteral("input"), true},
+                                                     {QStringLiteral("cot"), false, true},
+                                                     {QStringLiteral("project")},
+                                                     {QStringLiteral("program")},
+                                                     {QStringLiteral("profile")},
+                                                     {QStringLiteral("trace"), false, true}},
+                 args);
     if (opts.help) {
         out << kPredictHelp;
         return Ok;
     }
     // --project FILE --program NAME: a drawn program (graph/graphprogram.h).
     std::unique_ptr<GraphProgram> graphProgram;
-    applyProjectDefaults(cmd, opts, false);
-    if (opts.has(QStringLiteral("project")))
-        graphProgram = projectProgramFrom(cmd, opts);
+    if (const auto project = applyProjectDefaults(cmd, opts, false))
+        graphProgram = projectProgramFrom(cmd, opts, project.get());
     const Signature sig = graphProgram ? graphProgram->signature() : signatureFrom(cmd, opts);
     const AdapterPtr adapter = adapterFrom(cmd, opts);
     const QList<Example> demos = demosFrom(cmd, opts);

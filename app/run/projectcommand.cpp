@@ -40,15 +40,14 @@ std::unique_ptr<Project> loadProject(const QString& cmd, const QString& path)
 
 } // namespace
 
-void applyProjectDefaults(const QString& cmd, Options& opts, bool withData)
+std::shared_ptr<const Project> applyProjectDefaults(const QString& cmd, Options& opts,
+                                                    bool withData)
 {
     if (!opts.has(QStringLiteral("project")))
-        return;
+        return nullptr;
     const QString path = opts.value(QStringLiteral("project"));
-    const std::unique_ptr<Project> project = loadProject(cmd, path);
-    auto settingText = [](const Value& v) {
-        return v.isString() ? v.toString() : v.toJson();
-    };
+    const std::shared_ptr<const Project> project = loadProject(cmd, path);
+    auto settingText = [](const Value& v) { return v.isString() ? v.toString() : v.toJson(); };
 
     const LMProfile* profile = nullptr;
     if (opts.has(QStringLiteral("profile"))) {
@@ -57,9 +56,9 @@ void applyProjectDefaults(const QString& cmd, Options& opts, bool withData)
             QStringList names;
             for (const LMProfile& p : project->lmProfiles)
                 names.append(p.name);
-            throw UsageError(QStringLiteral("%1: %2 has no LM profile '%3' (profiles: %4)")
-                                 .arg(cmd, path, opts.value(QStringLiteral("profile")),
-                                      names.join(u", ")));
+            throw UsageError(
+                QStringLiteral("%1: %2 has no LM profile '%3' (profiles: %4)")
+                    .arg(cmd, path, opts.value(QStringLiteral("profile")), names.join(u", ")));
         }
     } else if (!opts.has(QStringLiteral("model")) && !project->lmProfiles.isEmpty()) {
         profile = &project->lmProfiles.first();
@@ -79,10 +78,10 @@ void applyProjectDefaults(const QString& cmd, Options& opts, bool withData)
         }
     }
     if (!withData)
-        return;
+        return project;
 
-    if (opts.has(QStringLiteral("dataset")) || (!opts.has(QStringLiteral("data")) &&
-                                                !opts.has(QStringLiteral("sample")))) {
+    if (opts.has(QStringLiteral("dataset")) ||
+        (!opts.has(QStringLiteral("data")) && !opts.has(QStringLiteral("sample")))) {
         const DatasetRef* data = nullptr;
         if (opts.has(QStringLiteral("dataset"))) {
             data = project->dataset(opts.value(QStringLiteral("dataset")));
@@ -90,9 +89,9 @@ void applyProjectDefaults(const QString& cmd, Options& opts, bool withData)
                 QStringList names;
                 for (const DatasetRef& d : project->datasets)
                     names.append(d.name);
-                throw UsageError(QStringLiteral("%1: %2 has no dataset '%3' (datasets: %4)")
-                                     .arg(cmd, path, opts.value(QStringLiteral("dataset")),
-                                          names.join(u", ")));
+                throw UsageError(
+                    QStringLiteral("%1: %2 has no dataset '%3' (datasets: %4)")
+                        .arg(cmd, path, opts.value(QStringLiteral("dataset")), names.join(u", ")));
             }
         } else if (!project->datasets.isEmpty()) {
             data = &project->datasets.first();
@@ -129,15 +128,21 @@ void applyProjectDefaults(const QString& cmd, Options& opts, bool withData)
         if (!field.isEmpty())
             opts.setDefault(QStringLiteral("metric-field"), field);
     }
+    return project;
 }
 
-std::unique_ptr<GraphProgram> projectProgramFrom(const QString& cmd, const Options& opts)
+std::unique_ptr<GraphProgram> projectProgramFrom(const QString& cmd, const Options& opts,
+                                                 const Project* project)
 {
     if (!opts.has(QStringLiteral("program")))
         throw UsageError(QStringLiteral("%1: --project needs --program NAME").arg(cmd));
     const QString path = opts.value(QStringLiteral("project"));
     const QString name = opts.value(QStringLiteral("program"));
-    const std::unique_ptr<Project> project = loadProject(cmd, path);
+    std::unique_ptr<Project> loaded;
+    if (!project) {
+        loaded = loadProject(cmd, path);
+        project = loaded.get();
+    }
     const ProgramGraph* graph = project->program(name);
     if (!graph)
         throw UsageError(QStringLiteral("%1: %2 has no program '%3' (programs: %4)")

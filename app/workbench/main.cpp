@@ -5,8 +5,8 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QLibraryInfo>
 #include <QFileInfo>
+#include <QLibraryInfo>
 #include <QLocale>
 #include <QSettings>
 #include <QTimer>
@@ -113,7 +113,8 @@ int main(int argc, char** argv)
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("project"),
-                                 QApplication::translate("main", "Project file (.dspyproj) to open; "
+                                 QApplication::translate("main",
+                                                         "Project file (.dspyproj) to open; "
                                                          "default: the last one."),
                                  QStringLiteral("[PROJECT]"));
     const QCommandLineOption screenshot(

@@ -1,5 +1,8 @@
 #include "graph/graphprogram.h"
 
+#include "evaluate/jsmetric.h"
+#include "evaluate/metric.h"
+#include "graph/projectfile.h"
 #include "modules/bestofn.h"
 #include "modules/chainofthought.h"
 #include "modules/majority.h"
@@ -10,9 +13,6 @@
 #include "modules/react.h"
 #include "modules/refine.h"
 #include "modules/retrieve.h"
-#include "graph/projectfile.h"
-#include "evaluate/jsmetric.h"
-#include "evaluate/metric.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -160,8 +160,8 @@ Expected<std::unique_ptr<Module>, QString> makeSubgraph(const GraphNode& n,
         inner = &inlineGraph;
     } else {
         if (env.enclosingPrograms.contains(programName)) {
-            QStringList chain = env.enclosingPrograms.mid(
-                env.enclosingPrograms.indexOf(programName));
+            QStringList chain =
+                env.enclosingPrograms.mid(env.enclosingPrograms.indexOf(programName));
             chain.append(programName);
             return unexpected(QStringLiteral("node '%1': program '%2' contains itself (%3)")
                                   .arg(n.name, programName, chain.join(QStringLiteral(" -> "))));
@@ -174,13 +174,13 @@ Expected<std::unique_ptr<Module>, QString> makeSubgraph(const GraphNode& n,
     }
     auto program = GraphProgram::build(*inner, innerEnv);
     if (!program)
-        return unexpected(QStringLiteral("node '%1' (program '%2'): %3")
-                              .arg(n.name, inline_ ? QStringLiteral("inline") : programName,
-                                   program.error()));
+        return unexpected(
+            QStringLiteral("node '%1' (program '%2'): %3")
+                .arg(n.name, inline_ ? QStringLiteral("inline") : programName, program.error()));
     const Signature& sig = *n.signature;
     const Signature& innerSig = (*program)->signature();
-    if (fieldNames(sig.inputFields()) != fieldNames(innerSig.inputFields())
-        || fieldNames(sig.outputFields()) != fieldNames(innerSig.outputFields()))
+    if (fieldNames(sig.inputFields()) != fieldNames(innerSig.inputFields()) ||
+        fieldNames(sig.outputFields()) != fieldNames(innerSig.outputFields()))
         return unexpected(QStringLiteral("node '%1': its fields (%2) are not those of program "
                                          "'%3' (%4)")
                               .arg(n.name, sig.signatureString(),

@@ -25,8 +25,7 @@ QString sqlError(const QSqlQuery& q)
 }
 
 // Runs fn with a fresh connection to path on this thread, then removes the connection.
-template <typename T, typename F>
-Expected<T, QString> withDb(const QString& path, F&& fn)
+template <typename T, typename F> Expected<T, QString> withDb(const QString& path, F&& fn)
 {
     const QString name = connectionName();
     std::optional<Expected<T, QString>> result;
@@ -45,13 +44,12 @@ Expected<T, QString> withDb(const QString& path, F&& fn)
     return std::move(*result);
 }
 
-const char* const kCreateStates =
-    "CREATE TABLE IF NOT EXISTS program_states ("
-    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
-    " program TEXT NOT NULL,"
-    " label TEXT NOT NULL,"
-    " created INTEGER NOT NULL," // ms since the epoch, UTC
-    " state TEXT NOT NULL)";
+const char* const kCreateStates = "CREATE TABLE IF NOT EXISTS program_states ("
+                                  " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+                                  " program TEXT NOT NULL,"
+                                  " label TEXT NOT NULL,"
+                                  " created INTEGER NOT NULL," // ms since the epoch, UTC
+                                  " state TEXT NOT NULL)";
 const char* const kCreateMeta = "CREATE TABLE IF NOT EXISTS program_states_meta (version INTEGER)";
 
 } // namespace
@@ -83,10 +81,11 @@ Expected<std::unique_ptr<ProjectDatabase>, QString> ProjectDatabase::open(const 
         }
         if (!db.transaction())
             return unexpected(db.lastError().text());
-        const bool made = q.exec(QString::fromLatin1(kCreateStates))
-                          && q.exec(QString::fromLatin1(kCreateMeta))
-                          && q.exec(QStringLiteral("INSERT INTO program_states_meta VALUES (%1)")
-                                        .arg(kStatesVersion));
+        const bool made =
+            q.exec(QString::fromLatin1(kCreateStates)) &&
+            q.exec(QString::fromLatin1(kCreateMeta)) &&
+            q.exec(
+                QStringLiteral("INSERT INTO program_states_meta VALUES (%1)").arg(kStatesVersion));
         if (!made) {
             const QString e = sqlError(q);
             db.rollback();
@@ -110,9 +109,8 @@ ProjectDatabase::openForProject(const QString& projectPath)
     return open(Project::databasePath(projectPath));
 }
 
-Expected<qint64, QString> ProjectDatabase::saveProgramState(const QString& program,
-                                                            const QString& label,
-                                                            const Object& state)
+Expected<qint64, QString>
+ProjectDatabase::saveProgramState(const QString& program, const QString& label, const Object& state)
 {
     if (program.isEmpty())
         return unexpected(QStringLiteral("a saved state needs a program name"));
@@ -130,7 +128,8 @@ Expected<qint64, QString> ProjectDatabase::saveProgramState(const QString& progr
     });
 }
 
-Expected<QList<SavedProgramState>, QString> ProjectDatabase::listStates(const QString& program) const
+Expected<QList<SavedProgramState>, QString>
+ProjectDatabase::listStates(const QString& program) const
 {
     return withDb<QList<SavedProgramState>>(
         m_path, [&](QSqlDatabase& db) -> Expected<QList<SavedProgramState>, QString> {
@@ -171,8 +170,9 @@ Expected<Object, QString> ProjectDatabase::loadState(qint64 id) const
         QString error;
         const auto parsed = Value::fromJson(q.value(0).toString(), &error);
         if (!parsed || !parsed->isObject())
-            return unexpected(
-                QStringLiteral("saved program state %1 is not a JSON object: %2").arg(id).arg(error));
+            return unexpected(QStringLiteral("saved program state %1 is not a JSON object: %2")
+                                  .arg(id)
+                                  .arg(error));
         return parsed->toObject();
     });
 }

@@ -815,8 +815,7 @@ Expected<QList<TraceEvent>, QString> TraceStore::events(const QString& runId) co
 namespace dspy {
 
 Expected<ExamplePage, QString> TraceStore::examplePage(const QString& runId,
-                                                       std::optional<qint64> after,
-                                                       int limit) const
+                                                       std::optional<qint64> after, int limit) const
 {
     return withConnection<ExamplePage>(
         d->path, [&](QSqlDatabase& db) -> Expected<ExamplePage, QString> {
@@ -824,8 +823,9 @@ Expected<ExamplePage, QString> TraceStore::examplePage(const QString& runId,
             q.setForwardOnly(true);
             // The (run_id, example_index, ...) index yields the indexes in order; LIMIT stops the
             // scan after the page's examples.
-            q.prepare(QStringLiteral("SELECT DISTINCT example_index FROM spans WHERE run_id = ? AND "
-                                     "example_index > ? ORDER BY example_index LIMIT ?"));
+            q.prepare(
+                QStringLiteral("SELECT DISTINCT example_index FROM spans WHERE run_id = ? AND "
+                               "example_index > ? ORDER BY example_index LIMIT ?"));
             q.addBindValue(runId);
             q.addBindValue(after ? *after : std::numeric_limits<qint64>::min());
             q.addBindValue(qMax(0, limit) + 1);
@@ -850,11 +850,12 @@ Expected<SpanPage, QString> TraceStore::rootSpans(const QString& runId,
     return withConnection<SpanPage>(d->path, [&](QSqlDatabase& db) -> Expected<SpanPage, QString> {
         QSqlQuery q(db);
         q.setForwardOnly(true);
-        q.prepare(QStringLiteral("SELECT %1 FROM spans s WHERE s.run_id = ? AND s.example_index IS ? "
-                                 "AND NOT EXISTS (SELECT 1 FROM spans p WHERE p.id = s.parent_id "
-                                 "AND p.example_index IS s.example_index) "
-                                 "AND (s.started, s.id) > (?, ?) ORDER BY s.started, s.id LIMIT ?")
-                      .arg(QLatin1String(kSpanColumns)));
+        q.prepare(
+            QStringLiteral("SELECT %1 FROM spans s WHERE s.run_id = ? AND s.example_index IS ? "
+                           "AND NOT EXISTS (SELECT 1 FROM spans p WHERE p.id = s.parent_id "
+                           "AND p.example_index IS s.example_index) "
+                           "AND (s.started, s.id) > (?, ?) ORDER BY s.started, s.id LIMIT ?")
+                .arg(QLatin1String(kSpanColumns)));
         q.addBindValue(runId);
         q.addBindValue(exampleValue(example));
         return keysetPage(q, after, limit);

@@ -109,11 +109,11 @@ private Q_SLOTS:
     // --project gives the defaults: its dataset, metric and LM profile.
     void projectDefaults()
     {
-        const Run sample = run({QStringLiteral("evaluate"), QStringLiteral("--project"),
-                                sampleProject(QStringLiteral("arithmetic")),
-                                QStringLiteral("--program"), QStringLiteral("main"),
-                                QStringLiteral("--limit"), QStringLiteral("8"),
-                                QStringLiteral("--quiet")});
+        const Run sample =
+            run({QStringLiteral("evaluate"), QStringLiteral("--project"),
+                 sampleProject(QStringLiteral("arithmetic")), QStringLiteral("--program"),
+                 QStringLiteral("main"), QStringLiteral("--limit"), QStringLiteral("8"),
+                 QStringLiteral("--quiet")});
         QCOMPARE_EXIT(sample, 0);
         const Object s = Value::fromJson(sample.out)->toObject();
         QCOMPARE(s.value(u"total").toInt(), 8);
@@ -145,14 +145,15 @@ private Q_SLOTS:
                        "to": {"node": 2, "field": "question"}},
                       {"from": {"node": 2, "field": "answer"},
                        "to": {"node": 3, "field": "answer"}}]}]})");
-        own.replace("API_BASE", "http:" "//127.0.0.1:9/v1");
+        own.replace("API_BASE", "http:"
+                                "//127.0.0.1:9/v1");
         write(path, own);
-        const QStringList base{QStringLiteral("evaluate"), QStringLiteral("--project"), path,
-                               QStringLiteral("--program"), QStringLiteral("p"),
-                               QStringLiteral("--quiet")};
-        const Run half = run(base + QStringList{QStringLiteral("--profile"), QStringLiteral("sim"),
-                                                QStringLiteral("--metric"),
-                                                QStringLiteral("half")});
+        const QStringList base{
+            QStringLiteral("evaluate"),  QStringLiteral("--project"), path,
+            QStringLiteral("--program"), QStringLiteral("p"),         QStringLiteral("--quiet")};
+        const Run half =
+            run(base + QStringList{QStringLiteral("--profile"), QStringLiteral("sim"),
+                                   QStringLiteral("--metric"), QStringLiteral("half")});
         QCOMPARE_EXIT(half, 0);
         const Object h = Value::fromJson(half.out)->toObject();
         QCOMPARE(h.value(u"total").toInt(), 3);
@@ -160,37 +161,37 @@ private Q_SLOTS:
 
         // The first profile is the default: its model, and its unreachable server makes every
         // example an error.
-        const Run remote = run(base + QStringList{QStringLiteral("--num-retries"),
-                                                  QStringLiteral("0")});
+        const Run remote =
+            run(base + QStringList{QStringLiteral("--num-retries"), QStringLiteral("0")});
         QCOMPARE_EXIT(remote, 0);
         const Object rs = Value::fromJson(remote.out)->toObject();
         QCOMPARE(rs.value(u"model").toString(), QStringLiteral("openai/gpt-4o-mini"));
         QCOMPARE(rs.value(u"errors").toInt(), 3);
         // --model overrides the profile.
-        const Run model = run(base + QStringList{QStringLiteral("--model"),
-                                                 QStringLiteral("lmsim/sim")});
+        const Run model =
+            run(base + QStringList{QStringLiteral("--model"), QStringLiteral("lmsim/sim")});
         QCOMPARE_EXIT(model, 0);
         QCOMPARE(Value::fromJson(model.out)->toObject().value(u"metric").toString(),
                  QStringLiteral("answer_exact_match"));
 
-        const Run noProfile = run(base + QStringList{QStringLiteral("--profile"),
-                                                     QStringLiteral("nope")});
+        const Run noProfile =
+            run(base + QStringList{QStringLiteral("--profile"), QStringLiteral("nope")});
         QCOMPARE_EXIT(noProfile, 2);
         QVERIFY2(noProfile.err.contains(QStringLiteral("has no LM profile 'nope' (profiles: "
                                                        "remote, sim)")),
                  qPrintable(noProfile.err));
-        const Run noData = run(base + QStringList{QStringLiteral("--dataset"),
-                                                  QStringLiteral("nope")});
+        const Run noData =
+            run(base + QStringList{QStringLiteral("--dataset"), QStringLiteral("nope")});
         QCOMPARE_EXIT(noData, 2);
         QVERIFY2(noData.err.contains(QStringLiteral("has no dataset 'nope' (datasets: mine)")),
                  qPrintable(noData.err));
 
         // predict takes the profile too.
-        const Run predict = run({QStringLiteral("predict"), QStringLiteral("--project"), path,
-                                 QStringLiteral("--program"), QStringLiteral("p"),
-                                 QStringLiteral("--profile"), QStringLiteral("sim"),
-                                 QStringLiteral("--input"),
-                                 QStringLiteral("question=What is 12 plus 30?")});
+        const Run predict =
+            run({QStringLiteral("predict"), QStringLiteral("--project"), path,
+                 QStringLiteral("--program"), QStringLiteral("p"), QStringLiteral("--profile"),
+                 QStringLiteral("sim"), QStringLiteral("--input"),
+                 QStringLiteral("question=What is 12 plus 30?")});
         QCOMPARE_EXIT(predict, 0);
         QVERIFY(Value::fromJson(predict.out)->toObject().value(u"answer").isInt());
     }

@@ -138,9 +138,10 @@ TraceStorePtr makeStore(const QString& path, int spans)
             s.model = QStringLiteral("lmsim/sim");
             s.inputs = Value(Object{
                 {QStringLiteral("messages"),
-                 Value(Array{Value(Object{{QStringLiteral("role"), Value("user")},
-                                          {QStringLiteral("content"),
-                                           Value(QStringLiteral("What is %1 plus 1?").arg(i))}})})}});
+                 Value(
+                     Array{Value(Object{{QStringLiteral("role"), Value("user")},
+                                        {QStringLiteral("content"),
+                                         Value(QStringLiteral("What is %1 plus 1?").arg(i))}})})}});
             s.outputs = Value(Array{Value(QStringLiteral("[[ ## answer ## ]]\n%1").arg(i + 1))});
             s.promptTokens = 20;
             s.completionTokens = 5;
@@ -174,7 +175,8 @@ void coldStart(const QString& workbench, int runs)
         p.setProcessEnvironment(env);
         QElapsedTimer t;
         t.start();
-        p.start(workbench, {QStringLiteral("--startup-probe"), home.filePath(QStringLiteral("project"))});
+        p.start(workbench,
+                {QStringLiteral("--startup-probe"), home.filePath(QStringLiteral("project"))});
         if (!p.waitForFinished(60000)) {
             std::printf("    run %d: did not finish\n", i);
             p.kill();
@@ -183,10 +185,12 @@ void coldStart(const QString& workbench, int runs)
         }
         wall.push_back(double(t.nsecsElapsed()) / 1e6);
         const QString out = QString::fromUtf8(p.readAllStandardOutput());
-        const auto m = QRegularExpression(QStringLiteral("exposed ([0-9.]+) ms after exec")).match(out);
+        const auto m =
+            QRegularExpression(QStringLiteral("exposed ([0-9.]+) ms after exec")).match(out);
         if (m.hasMatch())
             exec.push_back(m.captured(1).toDouble());
-        std::printf("    run %d: %s", i, qPrintable(out.isEmpty() ? QStringLiteral("(no output)\n") : out));
+        std::printf("    run %d: %s", i,
+                    qPrintable(out.isEmpty() ? QStringLiteral("(no output)\n") : out));
     }
     const auto median = [](std::vector<double> v) {
         if (v.empty())
@@ -237,7 +241,8 @@ void bigTrace(int spans)
               [&] { (void)store->rootSpans(runId, lastExamples, SpanCursor{}, 500); });
     timeQuery("rootSpans (run-level spans: none)",
               [&] { (void)store->rootSpans(runId, std::nullopt, SpanCursor{}, 500); });
-    const auto predict = store->span(QStringLiteral("s%1").arg(spans - 10, 7, 10, QLatin1Char('0')));
+    const auto predict =
+        store->span(QStringLiteral("s%1").arg(spans - 10, 7, 10, QLatin1Char('0')));
     if (predict && *predict)
         timeQuery("childPage (a Predict call's 9 children)",
                   [&] { (void)store->childPage(**predict, SpanCursor{}, 500); });
@@ -271,9 +276,10 @@ void bigTrace(int spans)
             return model->isComplete(run) && !model->isFetching(run);
         },
         120000);
-    std::printf("    run scrolled end to end (%d examples, %lld pages) in %.1f s; RSS %.1f MB; %s\n",
-                model->rowCount(run), model->pagesRequested(), double(t.elapsed()) / 1000.0,
-                rssMb(), qPrintable(probe.summary()));
+    std::printf(
+        "    run scrolled end to end (%d examples, %lld pages) in %.1f s; RSS %.1f MB; %s\n",
+        model->rowCount(run), model->pagesRequested(), double(t.elapsed()) / 1000.0, rssMb(),
+        qPrintable(probe.summary()));
     // Every example and every module call loaded, then the whole tree scrolled end to end.
     probe.start();
     t.restart();
@@ -334,9 +340,8 @@ void evaluation(int count)
         Example e = (*base)[i % base->size()];
         const int round = i / int(base->size());
         if (round > 0)
-            e.set(QStringLiteral("question"),
-                  Value(e.get(QStringLiteral("question")).toString() +
-                        QStringLiteral(" (round %1)").arg(round)));
+            e.set(QStringLiteral("question"), Value(e.get(QStringLiteral("question")).toString() +
+                                                    QStringLiteral(" (round %1)").arg(round)));
         examples.append(e);
     }
     QTemporaryDir dir;
@@ -360,10 +365,11 @@ void evaluation(int count)
     QElapsedTimer t;
     double lastProgressS = 0;
     qint64 lastDone = 0;
-    QObject::connect(&manager, &RunManager::progressChanged, [&](const QString&, const EvaluationProgress& p) {
-        lastProgressS = double(t.elapsed()) / 1000.0;
-        lastDone = p.done;
-    });
+    QObject::connect(&manager, &RunManager::progressChanged,
+                     [&](const QString&, const EvaluationProgress& p) {
+                         lastProgressS = double(t.elapsed()) / 1000.0;
+                         lastDone = p.done;
+                     });
     double resultS = 0;
     QObject::connect(&manager, &RunManager::evaluationFinished,
                      [&] { resultS = double(t.elapsed()) / 1000.0; });
@@ -379,9 +385,9 @@ void evaluation(int count)
                 lastProgressS, resultS);
     std::printf("    %s in %.1f s (%.0f examples/s), %lld spans written, %lld dropped; score "
                 "%.1f%%\n    GUI thread: %s\n",
-                done ? "finished" : "NOT finished", s, double(count) / s,
-                (*store)->writtenSpans(), (*store)->droppedCount(),
-                view.result() ? view.result()->score : -1.0, qPrintable(probe.summary()));
+                done ? "finished" : "NOT finished", s, double(count) / s, (*store)->writtenSpans(),
+                (*store)->droppedCount(), view.result() ? view.result()->score : -1.0,
+                qPrintable(probe.summary()));
 }
 
 } // namespace

@@ -3,9 +3,9 @@
 #include "lm/scriptedlm.h"
 #include "modules/predict.h"
 
+#include <QFile>
 #include <QMutex>
 #include <QSemaphore>
-#include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -351,7 +351,8 @@ private Q_SLOTS:
 
     void subgraphRunsAnotherProgram()
     {
-        // inner: question -> answer, the diamond; outer: input -> sub (Subgraph of inner) -> output.
+        // inner: question -> answer, the diamond; outer: input -> sub (Subgraph of inner) ->
+        // output.
         ProgramGraph inner;
         buildDiamond(inner);
         ProgramGraph outer;
@@ -472,10 +473,10 @@ private Q_SLOTS:
             g.setProgramSignature(QStringLiteral("question -> answer"));
             const NodeId in = g.addNode(nodekind::Input, QStringLiteral("input"));
             const NodeId best = g.addNode(nodekind::BestOfN, QStringLiteral("best"));
-            g.setNodeSettings(best, Object{{QStringLiteral("N"), Value(3)},
-                                           {QStringLiteral("reward_metric"),
-                                            Value(QStringLiteral("js:") +
-                                                  QString::fromLatin1(file))}});
+            g.setNodeSettings(best,
+                              Object{{QStringLiteral("N"), Value(3)},
+                                     {QStringLiteral("reward_metric"),
+                                      Value(QStringLiteral("js:") + QString::fromLatin1(file))}});
             const NodeId out = g.addNode(nodekind::Output, QStringLiteral("output"));
             g.addConnection({in, QStringLiteral("question"), best, QStringLiteral("question")});
             g.addConnection({best, QStringLiteral("answer"), out, QStringLiteral("answer")});
@@ -491,8 +492,8 @@ private Q_SLOTS:
             QCOMPARE(lm->requests().size(), calls);
 
             // A missing file names the node.
-            g.setNodeSettings(best, Object{{QStringLiteral("reward_metric"),
-                                            Value("js:nowhere.js")}});
+            g.setNodeSettings(best,
+                              Object{{QStringLiteral("reward_metric"), Value("js:nowhere.js")}});
             auto missing = GraphProgram::build(g, env);
             QVERIFY(!missing);
             QVERIFY2(missing.error().startsWith(QStringLiteral("node 'best', reward_metric: ")),

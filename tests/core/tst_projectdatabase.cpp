@@ -26,11 +26,11 @@ QByteArray fileHash(const QString& path)
 
 Object sampleState(const QString& instructions)
 {
-    return Object{{QStringLiteral("answer.predict"),
-                   Value(Object{{QStringLiteral("demos"), Value(Array{})},
-                                {QStringLiteral("signature"),
-                                 Value(Object{{QStringLiteral("instructions"),
-                                               Value(instructions)}})}})}};
+    return Object{
+        {QStringLiteral("answer.predict"),
+         Value(Object{{QStringLiteral("demos"), Value(Array{})},
+                      {QStringLiteral("signature"),
+                       Value(Object{{QStringLiteral("instructions"), Value(instructions)}})}})}};
 }
 
 } // namespace
@@ -60,9 +60,9 @@ private Q_SLOTS:
             auto db = ProjectDatabase::open(path);
             QVERIFY(db);
             for (const char* label : {"baseline", "bootstrapped"}) {
-                auto id = (*db)->saveProgramState(QStringLiteral("main"),
-                                                  QString::fromLatin1(label),
-                                                  sampleState(QString::fromLatin1(label)));
+                auto id =
+                    (*db)->saveProgramState(QStringLiteral("main"), QString::fromLatin1(label),
+                                            sampleState(QString::fromLatin1(label)));
                 QVERIFY2(id, qPrintable(id ? QString() : id.error()));
                 ids.append(*id);
                 QThread::msleep(2); // distinct creation times
@@ -118,8 +118,8 @@ private Q_SLOTS:
         const QString newer = dir.filePath(QStringLiteral("newer.dspydb"));
         QVERIFY(ProjectDatabase::open(newer));
         {
-            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"),
-                                                        QStringLiteral("poke"));
+            QSqlDatabase db =
+                QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("poke"));
             db.setDatabaseName(newer);
             QVERIFY(db.open());
             QSqlQuery q(db);

@@ -99,11 +99,10 @@ private Q_SLOTS:
         auto expected = trainTestSplit(m.examples(), SplitSize(0.5), std::nullopt, 7);
         QVERIFY(expected);
         for (int i = 0; i < m.rowCount(); ++i) {
-            const bool inTrain = std::any_of(expected->train.cbegin(), expected->train.cend(),
-                                             [&](const Example& e) {
-                                                 return e.get(u"question") ==
-                                                        m.examples().at(i).get(u"question");
-                                             });
+            const bool inTrain = std::any_of(
+                expected->train.cbegin(), expected->train.cend(), [&](const Example& e) {
+                    return e.get(u"question") == m.examples().at(i).get(u"question");
+                });
             QCOMPARE(m.data(m.index(i, 0), Qt::DisplayRole).toString(),
                      inTrain ? QStringLiteral("train") : QStringLiteral("dev"));
         }

@@ -4,15 +4,15 @@
 
 #include "graph/graphcommands.h"
 #include "graph/grapheditor.h"
-#include "graph/projectfile.h"
 #include "graph/graphscene.h"
 #include "graph/graphview.h"
+#include "graph/projectfile.h"
 
 #include <QApplication>
-#include <QLineEdit>
 #include <QClipboard>
-#include <QMimeData>
 #include <QGraphicsSceneMouseEvent>
+#include <QLineEdit>
+#include <QMimeData>
 #include <QSignalSpy>
 #include <QTest>
 #include <QUndoStack>
@@ -88,17 +88,18 @@ private Q_SLOTS:
         GraphScene scene(&g, &stack);
         QSignalSpy status(&scene, &GraphScene::statusMessage);
 
-        const QPointF from = scene.nodeItem(pred)->port(PortType::Out, QStringLiteral("answer"))
-                                 ->scenePos();
-        const QPointF good = scene.nodeItem(out)->port(PortType::In, QStringLiteral("answer"))
-                                 ->scenePos();
-        const QPointF bad = scene.nodeItem(list)->port(PortType::In, QStringLiteral("items"))
-                                ->scenePos();
+        const QPointF from =
+            scene.nodeItem(pred)->port(PortType::Out, QStringLiteral("answer"))->scenePos();
+        const QPointF good =
+            scene.nodeItem(out)->port(PortType::In, QStringLiteral("answer"))->scenePos();
+        const QPointF bad =
+            scene.nodeItem(list)->port(PortType::In, QStringLiteral("items"))->scenePos();
         // Drop on an incompatible port: the problem is reported and nothing connects.
         sendMouse(&scene, QEvent::GraphicsSceneMousePress, from);
         QVERIFY(scene.isConnecting());
         QVERIFY(scene.nodeItem(out)->port(PortType::In, QStringLiteral("answer"))->isHighlighted());
-        QVERIFY(!scene.nodeItem(list)->port(PortType::In, QStringLiteral("items"))->isHighlighted());
+        QVERIFY(
+            !scene.nodeItem(list)->port(PortType::In, QStringLiteral("items"))->isHighlighted());
         sendMouse(&scene, QEvent::GraphicsSceneMouseMove, bad);
         sendMouse(&scene, QEvent::GraphicsSceneMouseRelease, bad);
         QVERIFY(!scene.isConnecting());
@@ -133,12 +134,12 @@ private Q_SLOTS:
         NodeId in, pred, out;
         makeChain(g, &in, &pred, &out);
         GraphScene scene(&g, &stack);
-        QVERIFY(pushConnect(&stack, &g, {in, QStringLiteral("question"), pred,
-                                         QStringLiteral("question")})
+        QVERIFY(pushConnect(&stack, &g,
+                            {in, QStringLiteral("question"), pred, QStringLiteral("question")})
                     .isEmpty());
-        QVERIFY(pushConnect(&stack, &g, {pred, QStringLiteral("answer"), out,
-                                         QStringLiteral("answer")})
-                    .isEmpty());
+        QVERIFY(
+            pushConnect(&stack, &g, {pred, QStringLiteral("answer"), out, QStringLiteral("answer")})
+                .isEmpty());
         // Add
         const NodeId added = pushAddNode(&stack, &g, nodekind::ChainOfThought, QPointF(10, 20));
         QVERIFY(g.nodeExists(added));
@@ -376,8 +377,8 @@ private Q_SLOTS:
     // RunManager: every node ends "done" with its outputs shown; an invalid graph does not run.
     void editorRunsTheSampleProgram()
     {
-        auto project = Project::load(QStringLiteral(DSPY_SOURCE_DIR
-                                                    "/resources/projects/arithmetic.dspyproj"));
+        auto project = Project::load(
+            QStringLiteral(DSPY_SOURCE_DIR "/resources/projects/arithmetic.dspyproj"));
         QVERIFY2(project, qPrintable(project ? QString() : project.error()));
         ProgramGraph* graph = (*project)->program(QStringLiteral("main"));
         QVERIFY(graph);

@@ -23,8 +23,8 @@ QByteArray readBytes(const QString& path)
 // A copy of the arithmetic sample project with one signature entry.
 QString makeProject(const QTemporaryDir& dir)
 {
-    auto project = Project::load(QStringLiteral(DSPY_SOURCE_DIR
-                                                "/resources/projects/arithmetic.dspyproj"));
+    auto project =
+        Project::load(QStringLiteral(DSPY_SOURCE_DIR "/resources/projects/arithmetic.dspyproj"));
     if (!project)
         qFatal("%s", qPrintable(project.error()));
     (*project)->signatures = {{QStringLiteral("qa"), QStringLiteral("question -> answer"), {}}};
@@ -57,7 +57,8 @@ private Q_SLOTS:
         // One burst of typing is one undo step.
         QVERIFY(d->setSignatureText(QStringLiteral("qa"), QStringLiteral("question -> a")));
         QVERIFY(d->setSignatureText(QStringLiteral("qa"), QStringLiteral("question -> an")));
-        QVERIFY(d->setSignatureText(QStringLiteral("qa"), QStringLiteral("question -> answer: int")));
+        QVERIFY(
+            d->setSignatureText(QStringLiteral("qa"), QStringLiteral("question -> answer: int")));
         QCOMPARE(d->undoStack()->count(), 1);
         QVERIFY(d->isDirty());
         QCOMPARE(dirty.count(), 1);

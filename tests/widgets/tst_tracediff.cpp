@@ -17,9 +17,9 @@ int lcsLength(const QStringList& a, const QStringList& b)
     std::vector<std::vector<int>> t(size_t(a.size() + 1), std::vector<int>(size_t(b.size() + 1)));
     for (qsizetype i = a.size() - 1; i >= 0; --i)
         for (qsizetype j = b.size() - 1; j >= 0; --j)
-            t[size_t(i)][size_t(j)] = a[i] == b[j] ? t[size_t(i + 1)][size_t(j + 1)] + 1
-                                                   : qMax(t[size_t(i + 1)][size_t(j)],
-                                                          t[size_t(i)][size_t(j + 1)]);
+            t[size_t(i)][size_t(j)] =
+                a[i] == b[j] ? t[size_t(i + 1)][size_t(j + 1)] + 1
+                             : qMax(t[size_t(i + 1)][size_t(j)], t[size_t(i)][size_t(j + 1)]);
     return t[0][0];
 }
 
@@ -69,8 +69,10 @@ private Q_SLOTS:
     void classicExample()
     {
         // Myers' paper: ABCABBA -> CBABAC has an edit distance of 5 (LCS 4).
-        const QStringList a = QString(QStringLiteral("ABCABBA")).split(QString(), Qt::SkipEmptyParts);
-        const QStringList b = QString(QStringLiteral("CBABAC")).split(QString(), Qt::SkipEmptyParts);
+        const QStringList a =
+            QString(QStringLiteral("ABCABBA")).split(QString(), Qt::SkipEmptyParts);
+        const QStringList b =
+            QString(QStringLiteral("CBABAC")).split(QString(), Qt::SkipEmptyParts);
         const auto d = diffLines(a, b);
         int edits = 0;
         for (const DiffLine& l : d)

@@ -83,12 +83,12 @@ TraceStorePtr makeStore(const QString& path)
             s.kind = CallbackHook::LM;
             s.name = QStringLiteral("ManagedLM(lmsim/sim)");
             s.model = QStringLiteral("lmsim/sim");
-            s.inputs = Value(
-                Object{{QStringLiteral("messages"),
-                        Value(Array{Value(Object{{QStringLiteral("role"), Value("system")},
-                                                 {QStringLiteral("content"), Value("Be exact.")}}),
-                                    Value(Object{{QStringLiteral("role"), Value("user")},
-                                                 {QStringLiteral("content"), Value(prompt(i))}})})}});
+            s.inputs = Value(Object{
+                {QStringLiteral("messages"),
+                 Value(Array{Value(Object{{QStringLiteral("role"), Value("system")},
+                                          {QStringLiteral("content"), Value("Be exact.")}}),
+                             Value(Object{{QStringLiteral("role"), Value("user")},
+                                          {QStringLiteral("content"), Value(prompt(i))}})})}});
             s.outputs = Value(Array{Value(QStringLiteral("[[ ## answer ## ]]\n%1").arg(i + 1))});
             s.promptTokens = 20;
             s.completionTokens = 5;
@@ -241,7 +241,8 @@ private Q_SLOTS:
 
         // Expanding an example loads its Predict call; expanding that loads its 9 children.
         tree->scrollToTop();
-        const QModelIndex ex0 = inspector.filterModel()->index(0, 0, inspector.filterModel()->index(0, 0));
+        const QModelIndex ex0 =
+            inspector.filterModel()->index(0, 0, inspector.filterModel()->index(0, 0));
         tree->expand(ex0);
         QTRY_COMPARE(model->rowCount(model->index(0, 0, sourceRun)), 1);
         const QModelIndex predict = inspector.filterModel()->index(0, 0, ex0);

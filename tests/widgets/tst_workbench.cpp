@@ -5,9 +5,9 @@
 #include "datasets/dataset.h"
 #include "datasetview.h"
 #include "evaluateview.h"
-#include "lmprofiledialog.h"
 #include "graph/graphcommands.h"
 #include "graph/grapheditor.h"
+#include "lmprofiledialog.h"
 #include "mainwindow.h"
 #include "projectdocument.h"
 #include "qsci.h"
@@ -16,18 +16,16 @@
 #include "tracemodel.h"
 
 #include <QAction>
-#include <QComboBox>
 #include <QApplication>
+#include <QComboBox>
 #include <QDockWidget>
 #include <QDropEvent>
-#include <QMimeData>
-#include <QPointer>
-#include <QUndoView>
-#include <QUrl>
 #include <QFile>
 #include <QImage>
 #include <QListWidget>
+#include <QMimeData>
 #include <QPlainTextEdit>
+#include <QPointer>
 #include <QProcess>
 #include <QSettings>
 #include <QSignalSpy>
@@ -35,6 +33,8 @@
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUndoView>
+#include <QUrl>
 
 using namespace dspy;
 using namespace dspy::ui;
@@ -167,7 +167,8 @@ private Q_SLOTS:
         QVERIFY(program);
         auto* graphEditor = qobject_cast<GraphEditor*>(program);
         QVERIFY(graphEditor);
-        QCOMPARE(graphEditor->graph(), window->document()->project()->program(QStringLiteral("main")));
+        QCOMPARE(graphEditor->graph(),
+                 window->document()->project()->program(QStringLiteral("main")));
         // A graph edit is a command on the project's stack.
         QCOMPARE(window->document()->undoStack()->count(), 0);
         pushAutoLayout(window->document()->undoStack(), graphEditor->graph());
@@ -220,7 +221,8 @@ private Q_SLOTS:
         // Crash recovery: an autosave newer than the file is offered and restored.
         {
             ProjectDocument* doc = *ProjectDocument::open(path);
-            doc->setSignatureText(QStringLiteral("task"), QStringLiteral("question -> answer: bool"));
+            doc->setSignatureText(QStringLiteral("task"),
+                                  QStringLiteral("question -> answer: bool"));
             doc->autosaveNow();
             doc->waitForAutosave();
             delete doc; // no discard(): as if the process had died
@@ -262,7 +264,8 @@ private Q_SLOTS:
         QCOMPARE(selector->currentText(), QStringLiteral("local (hosted_vllm/qwen)"));
         QCOMPARE(window.currentLM().apiBase, local.lm.apiBase);
         QCOMPARE(window.currentLM().temperature, std::optional<double>(0.2));
-        const dspy::LMProfile* stored = window.document()->project()->lmProfile(QStringLiteral("local"));
+        const dspy::LMProfile* stored =
+            window.document()->project()->lmProfile(QStringLiteral("local"));
         QVERIFY(stored);
         QCOMPARE(stored->settings.value(u"api_base").toString(), local.lm.apiBase);
         QVERIFY(window.document()->isDirty());
@@ -281,8 +284,8 @@ private Q_SLOTS:
     void runTraceAndAddToTheProjectsDataset()
     {
         QTemporaryDir dir;
-        auto project = Project::load(QStringLiteral(DSPY_SOURCE_DIR
-                                                    "/resources/projects/arithmetic.dspyproj"));
+        auto project = Project::load(
+            QStringLiteral(DSPY_SOURCE_DIR "/resources/projects/arithmetic.dspyproj"));
         QVERIFY(project);
         (*project)->datasets.first().path = QStringLiteral("data.jsonl");
         const QString path = dir.filePath(QStringLiteral("flow.dspyproj"));
@@ -372,8 +375,7 @@ private Q_SLOTS:
         // Something else dropped is ignored.
         QMimeData other;
         other.setUrls({QUrl::fromLocalFile(dir.filePath(QStringLiteral("notes.txt")))});
-        QDropEvent ignored(QPointF(10, 10), Qt::CopyAction, &other, Qt::LeftButton,
-                           Qt::NoModifier);
+        QDropEvent ignored(QPointF(10, 10), Qt::CopyAction, &other, Qt::LeftButton, Qt::NoModifier);
         const int windows = int(QApplication::topLevelWidgets().size());
         QApplication::sendEvent(&window, &ignored);
         QCOMPARE(int(QApplication::topLevelWidgets().size()), windows);

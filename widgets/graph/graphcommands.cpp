@@ -19,8 +19,7 @@ QString tr(const char* s)
     return QCoreApplication::translate("dspy::ui::GraphCommands", s);
 }
 
-void insertAll(ProgramGraph* graph, const QList<GraphNode>& nodes,
-               const QList<ConnectionId>& edges)
+void insertAll(ProgramGraph* graph, const QList<GraphNode>& nodes, const QList<ConnectionId>& edges)
 {
     for (const GraphNode& n : nodes) {
         graph->reserveIds(n.id + 1);
@@ -90,8 +89,8 @@ DeleteCommand::DeleteCommand(ProgramGraph* graph, const QList<NodeId>& nodes,
             m_edges.append(c);
     setText(tr("Disconnect"));
     if (!m_nodes.isEmpty())
-        setText(QCoreApplication::translate("dspy::ui::GraphCommands", "Delete %n node(s)",
-                                            nullptr, int(m_nodes.size())));
+        setText(QCoreApplication::translate("dspy::ui::GraphCommands", "Delete %n node(s)", nullptr,
+                                            int(m_nodes.size())));
 }
 
 void DeleteCommand::redo()
@@ -180,10 +179,18 @@ SetNodeDataCommand::SetNodeDataCommand(ProgramGraph* graph, NodeId id, NodeRole 
     , m_new(std::move(value))
 {
     switch (role) {
-    case NodeRole::Name: setText(tr("Rename")); break;
-    case NodeRole::Signature: setText(tr("Edit signature")); break;
-    case NodeRole::Settings: setText(tr("Edit settings")); break;
-    default: setText(tr("Edit node")); break;
+    case NodeRole::Name:
+        setText(tr("Rename"));
+        break;
+    case NodeRole::Signature:
+        setText(tr("Edit signature"));
+        break;
+    case NodeRole::Settings:
+        setText(tr("Edit settings"));
+        break;
+    default:
+        setText(tr("Edit node"));
+        break;
     }
 }
 
@@ -210,7 +217,8 @@ QString pushRename(QUndoStack* stack, ProgramGraph* graph, NodeId id, const QStr
     if (!graph->nodeExists(id))
         return tr("no such node");
     if (!isValidNodeName(name))
-        return tr("'%1' is not a valid node name (letters, digits and _, not starting with a digit)")
+        return tr("'%1' is not a valid node name (letters, digits and _, not starting with a "
+                  "digit)")
             .arg(name);
     const NodeId other = graph->nodeByName(name);
     if (other == id)
@@ -284,10 +292,9 @@ QMimeData* nodesToMime(const ProgramGraph& graph, const QList<NodeId>& nodes)
                               {QStringLiteral("in_field"), c.inField}});
     }
     auto* mime = new QMimeData;
-    mime->setData(kGraphNodesMime,
-                  QJsonDocument(QJsonObject{{QStringLiteral("nodes"), jn},
-                                            {QStringLiteral("edges"), je}})
-                      .toJson(QJsonDocument::Compact));
+    mime->setData(kGraphNodesMime, QJsonDocument(QJsonObject{{QStringLiteral("nodes"), jn},
+                                                             {QStringLiteral("edges"), je}})
+                                       .toJson(QJsonDocument::Compact));
     return mime;
 }
 
@@ -347,8 +354,8 @@ QList<NodeId> pushPaste(QUndoStack* stack, ProgramGraph* graph, const QMimeData*
         n.settings = objectFrom(o.value(QStringLiteral("settings")).toString());
         n.state = objectFrom(o.value(QStringLiteral("state")).toString());
         n.position = QPointF(o.value(QStringLiteral("x")).toDouble(),
-                             o.value(QStringLiteral("y")).toDouble())
-                     + offset;
+                             o.value(QStringLiteral("y")).toDouble()) +
+                     offset;
         idMap.insert(o.value(QStringLiteral("id")).toInt(), n.id);
         nodes.append(n);
     }

@@ -88,12 +88,11 @@ GraphEditor::GraphEditor(ProgramGraph* graph, QUndoStack* stack, RunManager* man
         m_flush.stop();
         m_runButton->setEnabled(true);
         m_stopButton->setEnabled(false);
-        m_message->setText(o.cancelled ? tr("Stopped.")
-                           : o.error.isEmpty()
-                               ? tr("Done in %1 ms: %2")
-                                     .arg(o.elapsedMs)
-                                     .arg(outputsText(o.prediction.toObject()))
-                               : tr("Failed: %1").arg(o.error));
+        m_message->setText(
+            o.cancelled ? tr("Stopped.")
+            : o.error.isEmpty()
+                ? tr("Done in %1 ms: %2").arg(o.elapsedMs).arg(outputsText(o.prediction.toObject()))
+                : tr("Failed: %1").arg(o.error));
         Q_EMIT runFinished(o);
     });
 }

@@ -20,12 +20,18 @@ constexpr qreal kPortR = 5;
 QColor statusColor(NodeStatus s)
 {
     switch (s) {
-    case NodeStatus::Pending: return QColor(150, 150, 150);
-    case NodeStatus::Running: return QColor(40, 120, 220);
-    case NodeStatus::Done: return QColor(40, 160, 60);
-    case NodeStatus::Failed: return QColor(210, 40, 40);
-    case NodeStatus::Cached: return QColor(140, 90, 200);
-    case NodeStatus::Skipped: return QColor(200, 150, 40);
+    case NodeStatus::Pending:
+        return QColor(150, 150, 150);
+    case NodeStatus::Running:
+        return QColor(40, 120, 220);
+    case NodeStatus::Done:
+        return QColor(40, 160, 60);
+    case NodeStatus::Failed:
+        return QColor(210, 40, 40);
+    case NodeStatus::Cached:
+        return QColor(140, 90, 200);
+    case NodeStatus::Skipped:
+        return QColor(200, 150, 40);
     }
     return Qt::gray;
 }
@@ -50,8 +56,8 @@ QRectF PortItem::boundingRect() const
 void PortItem::paint(QPainter* p, const QStyleOptionGraphicsItem*, QWidget*)
 {
     p->setRenderHint(QPainter::Antialiasing);
-    p->setPen(QPen(m_highlighted ? QColor(255, 170, 0) : QColor(60, 60, 60),
-                   m_highlighted ? 2.5 : 1));
+    p->setPen(
+        QPen(m_highlighted ? QColor(255, 170, 0) : QColor(60, 60, 60), m_highlighted ? 2.5 : 1));
     p->setBrush(m_type == PortType::In ? QColor(90, 160, 230) : QColor(100, 200, 120));
     p->drawEllipse(QPointF(0, 0), kPortR, kPortR);
 }
@@ -134,9 +140,9 @@ void NodeItem::paint(QPainter* p, const QStyleOptionGraphicsItem*, QWidget*)
     QFont f = p->font();
     f.setBold(true);
     p->setFont(f);
-    p->drawText(QRectF(8, 0, GraphScene::kNodeWidth - 16, kHeader), Qt::AlignVCenter,
-                p->fontMetrics().elidedText(m_title, Qt::ElideRight,
-                                            int(GraphScene::kNodeWidth - 40)));
+    p->drawText(
+        QRectF(8, 0, GraphScene::kNodeWidth - 16, kHeader), Qt::AlignVCenter,
+        p->fontMetrics().elidedText(m_title, Qt::ElideRight, int(GraphScene::kNodeWidth - 40)));
     f.setBold(false);
     p->setFont(f);
     const ProgramGraph* g = m_scene->graph();
@@ -164,8 +170,9 @@ void NodeItem::paint(QPainter* p, const QStyleOptionGraphicsItem*, QWidget*)
     }
     if (!m_outputs.isEmpty()) {
         p->setPen(QColor(30, 30, 30));
-        p->drawText(QRectF(2, m_bodyHeight + 4, GraphScene::kNodeWidth - 4, m_height - m_bodyHeight),
-                    Qt::AlignLeft | Qt::AlignTop, m_outputs);
+        p->drawText(
+            QRectF(2, m_bodyHeight + 4, GraphScene::kNodeWidth - 4, m_height - m_bodyHeight),
+            Qt::AlignLeft | Qt::AlignTop, m_outputs);
     }
 }
 

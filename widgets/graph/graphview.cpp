@@ -89,8 +89,8 @@ void GraphView::wheelEvent(QWheelEvent* e)
 
 void GraphView::keyPressEvent(QKeyEvent* e)
 {
-    if (e->modifiers() & Qt::ControlModifier
-        && (e->key() == Qt::Key_Plus || e->key() == Qt::Key_Equal)) {
+    if (e->modifiers() & Qt::ControlModifier &&
+        (e->key() == Qt::Key_Plus || e->key() == Qt::Key_Equal)) {
         zoomBy(1.15);
     } else if (e->modifiers() & Qt::ControlModifier && e->key() == Qt::Key_Minus) {
         zoomBy(1 / 1.15);
