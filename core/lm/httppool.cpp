@@ -2,7 +2,9 @@
 
 #include "runtime/runcontext.h"
 
+#include <QAbstractEventDispatcher>
 #include <QCoreApplication>
+#include <QEventLoop>
 #include <QDateTime>
 #include <QDeadlineTimer>
 #include <QHash>
@@ -17,6 +19,7 @@
 #include <QRandomGenerator>
 #include <QSemaphore>
 #include <QThread>
+#include <QThreadStorage>
 #include <QTimer>
 
 #include <atomic>
@@ -44,6 +47,7 @@ class Worker;
 struct Job
 {
     quint64 id = 0;
+    HttpPool::Private* pool = nullptr;
     HttpRequest req;
     RetryPolicy policy;
     QPromise<HttpResponse> promise;
@@ -103,8 +107,7 @@ namespace {
 class Worker : public QObject
 {
 public:
-    Worker(HttpPool::Private* pool, int managers)
-        : m_pool(pool)
+    explicit Worker(int managers)
     {
         // Six connections per host per manager (Qt 6.4): several managers per thread give
         // hundreds of connections without more threads.
@@ -122,6 +125,8 @@ public:
 
     ~Worker() override { shutdown(); }
 
+    qsizetype jobCount() const { return m_jobs.size(); }
+
     void adopt(Job* job)
     {
         job->worker = this;
@@ -137,7 +142,9 @@ public:
         Job* job = m_jobs.value(id);
         if (!job) {
             // Finished (cancelled) while queued: pass the slot on.
-            m_pool->release(m_lastKeyFor.take(id));
+            const auto [pool, key] = m_lastKeyFor.take(id);
+            if (pool)
+                pool->release(key);
             return;
         }
         m_lastKeyFor.remove(id);
@@ -175,11 +182,11 @@ private:
         }
         if (!job->endpointKey.isEmpty()) {
             qint64 delay = 0;
-            switch (m_pool->admit(job, &delay)) {
+            switch (job->pool->admit(job, &delay)) {
             case HttpPool::Private::Admit::Go:
                 break;
             case HttpPool::Private::Admit::Queued:
-                m_lastKeyFor.insert(job->id, job->endpointKey);
+                m_lastKeyFor.insert(job->id, {job->pool, job->endpointKey});
                 return;
             case HttpPool::Private::Admit::Later:
                 later(job, int(delay));
@@ -195,7 +202,7 @@ private:
                                    ? QDeadlineTimer(qint64(job->req.timeoutMs) + 1000)
                                    : QDeadlineTimer(QDeadlineTimer::Forever);
         ++job->attempts;
-        m_pool->attempts.fetch_add(1, std::memory_order_relaxed);
+        job->pool->attempts.fetch_add(1, std::memory_order_relaxed);
         // The first manager with a free connection: sequential traffic stays on one warm
         // keep-alive connection, bursts spread out.
         qsizetype pick = 0;
@@ -361,29 +368,28 @@ private:
         if (!m_jobs.remove(job->id))
             return;
         if (job->holdsSlot)
-            m_pool->release(job->endpointKey);
+            job->pool->release(job->endpointKey);
         // A queued job keeps its key in m_lastKeyFor: the slot it may still be handed goes on.
         job->promise.addResult(std::move(r));
         job->promise.finish();
         delete job;
     }
 
-    HttpPool::Private* m_pool;
     QList<QNetworkAccessManager*> m_nams;
     QList<int> m_namLoad; // requests in flight per manager
     QTimer m_poll;
     QHash<quint64, Job*> m_jobs;
     QHash<QNetworkReply*, Job*> m_replies;
-    QHash<quint64, QString> m_lastKeyFor; // queued jobs -> endpoint key
+    // queued jobs -> their pool and endpoint key
+    QHash<quint64, std::pair<HttpPool::Private*, QString>> m_lastKeyFor;
     bool m_shuttingDown = false;
 };
 
 class NetThread : public QThread
 {
 public:
-    NetThread(HttpPool::Private* pool, QSemaphore* ready, int managers)
-        : m_pool(pool)
-        , m_ready(ready)
+    NetThread(QSemaphore* ready, int managers)
+        : m_ready(ready)
         , m_managers(managers)
     {}
     Worker* worker = nullptr;
@@ -392,7 +398,7 @@ protected:
     void run() override
     {
         // The manager must be created in the thread that uses it.
-        Worker w(m_pool, m_managers);
+        Worker w(m_managers);
         worker = &w;
         m_ready->release();
         exec();
@@ -401,12 +407,66 @@ protected:
     }
 
 private:
-    HttpPool::Private* m_pool;
     QSemaphore* m_ready;
     int m_managers;
 };
 
+// The calling thread's own worker, for requests sent inside an HttpBlockingScope: a synchronous
+// caller then runs its request on its own manager while it waits, instead of handing it to a
+// network thread and being woken from there (two thread hand-offs per call). QThreadStorage
+// deletes it when the thread finishes, while the thread's event dispatcher still exists.
+QThreadStorage<Worker*>& localWorkers()
+{
+    static QThreadStorage<Worker*> storage;
+    return storage;
+}
+
+thread_local int t_blockingDepth = 0;
+
+Worker* localWorker(bool create)
+{
+    QThreadStorage<Worker*>& storage = localWorkers();
+    if (storage.hasLocalData() || !create)
+        return storage.hasLocalData() ? storage.localData() : nullptr;
+    // QNetworkAccessManager needs the thread's event dispatcher; a QEventLoop creates it.
+    { QEventLoop ensureDispatcher; }
+    auto* worker = new Worker(1);
+    storage.setLocalData(worker);
+    QCoreApplication* app = QCoreApplication::instance();
+    if (app && app->thread() == QThread::currentThread()) {
+        // The main thread's storage outlives QCoreApplication: let the worker go while Qt is whole.
+        qAddPostRoutine([] {
+            if (localWorkers().hasLocalData())
+                localWorkers().setLocalData(nullptr);
+        });
+    }
+    return worker;
+}
+
 } // namespace
+
+HttpBlockingScope::HttpBlockingScope()
+{
+    ++t_blockingDepth;
+}
+
+HttpBlockingScope::~HttpBlockingScope()
+{
+    --t_blockingDepth;
+}
+
+void HttpBlockingScope::wait(const QFuture<void>& future)
+{
+    Worker* worker = localWorker(false);
+    if (!worker)
+        return;
+    QAbstractEventDispatcher* dispatcher = QThread::currentThread()->eventDispatcher();
+    // Only this thread's own requests need its events; once none is left, whatever the future
+    // still waits for happens elsewhere and the caller's plain wait is right.
+    while (dispatcher && !future.isFinished() && worker->jobCount() > 0)
+        dispatcher->processEvents(QEventLoop::WaitForMoreEvents |
+                                  QEventLoop::ExcludeUserInputEvents);
+}
 
 HttpPool::Private::Admit HttpPool::Private::admit(Job* job, qint64* delayMs)
 {
@@ -489,7 +549,7 @@ HttpPool::HttpPool(int threads)
     QSemaphore ready;
     QList<NetThread*> started;
     for (int i = 0; i < threads; ++i) {
-        auto* t = new NetThread(d.get(), &ready, (kManagers + threads - 1) / threads);
+        auto* t = new NetThread(&ready, (kManagers + threads - 1) / threads);
         t->setObjectName(QStringLiteral("dspy-http-%1").arg(i));
         t->start();
         started.append(t);
@@ -523,6 +583,7 @@ void HttpPool::shutdown()
 QFuture<HttpResponse> HttpPool::send(HttpRequest request, RetryPolicy policy)
 {
     auto* job = new Job;
+    job->pool = d.get();
     job->id = d->nextId.fetch_add(1, std::memory_order_relaxed);
     if (!request.endpointKey.isEmpty() && d->hasLimits.load(std::memory_order_acquire)) {
         QMutexLocker lock(&d->limitsMutex);
@@ -541,6 +602,14 @@ QFuture<HttpResponse> HttpPool::send(HttpRequest request, RetryPolicy policy)
         job->promise.finish();
         delete job;
         return future;
+    }
+    // A synchronous caller (inside an HttpBlockingScope, not inside an event loop of its own,
+    // whose events it must not run) runs the request on its own thread while it waits.
+    if (t_blockingDepth > 0 && QThread::currentThread()->loopLevel() == 0) {
+        if (Worker* local = localWorker(true)) {
+            local->adopt(job);
+            return future;
+        }
     }
     Worker* w = d->workers.at(
         int(d->next.fetch_add(1, std::memory_order_relaxed) % quint64(d->workers.size())));

@@ -70,6 +70,24 @@ struct RetryPolicy
     int maxRetryAfterMs = 120000;
 };
 
+// Marks the calling thread as a synchronous caller for its lifetime: requests it sends meanwhile
+// (from a thread not inside an event loop) run on a QNetworkAccessManager of the thread itself,
+// with the same retries, limits, timeouts and cancellation, and wait() runs the thread's events
+// until the future is finished or none of its requests is left. This spares a synchronous call
+// the two thread hand-offs of the network threads. Nests; not for threads whose event loop is
+// running (their requests go to the network threads as usual).
+class HttpBlockingScope
+{
+public:
+    HttpBlockingScope();
+    ~HttpBlockingScope();
+    HttpBlockingScope(const HttpBlockingScope&) = delete;
+    HttpBlockingScope& operator=(const HttpBlockingScope&) = delete;
+    // Returns when `future` is finished, or earlier when it no longer depends on this thread
+    // (the caller then waits on the future as usual).
+    void wait(const QFuture<void>& future);
+};
+
 class HttpPool
 {
 public:

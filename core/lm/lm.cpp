@@ -1,5 +1,7 @@
 #include "lm/lm.h"
 
+#include "lm/httppool.h"
+
 #include <QUnhandledException>
 
 namespace dspy {
@@ -8,7 +10,10 @@ LM::~LM() = default;
 
 LMResponse LM::callBlocking(const LMRequest& request)
 {
+    // HTTP requests of this call run on this thread while it waits (no network-thread hand-off).
+    HttpBlockingScope scope;
     QFuture<LMResponse> future = call(request);
+    scope.wait(QFuture<void>(future));
     try {
         future.waitForFinished();
     } catch (const QUnhandledException& e) {
