@@ -95,6 +95,8 @@ EvaluateView::EvaluateView(RunManager* manager, QWidget* parent)
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->verticalHeader()->hide();
+    m_table->setToolTip(tr("Double-click a row to open its trace"));
+    connect(m_table, &QTableView::activated, this, &EvaluateView::openTrace);
 
     m_chart = new QChart;
     m_chart->setTitle(tr("Score histogram"));
@@ -205,6 +207,7 @@ void EvaluateView::onFinished(const QString& runId, const EvaluationResult& resu
     if (runId != m_runId)
         return;
     m_result = result;
+    m_resultRunId = runId;
     fillTable(result);
     m_progress->setRange(0, int(result.total));
     m_progress->setValue(int(result.completed + result.errors));
@@ -214,6 +217,17 @@ void EvaluateView::onFinished(const QString& runId, const EvaluationResult& resu
     m_stop->setEnabled(false);
     m_export->setEnabled(true);
     Q_EMIT finished(result.score);
+}
+
+void EvaluateView::openTrace(const QModelIndex& proxyIndex)
+{
+    if (!proxyIndex.isValid() || m_resultRunId.isEmpty())
+        return;
+    const QModelIndex source = m_proxy->mapToSource(proxyIndex);
+    const QStandardItem* item = m_model_->item(source.row(), IndexColumn);
+    if (!item)
+        return;
+    Q_EMIT traceRequested(m_resultRunId, item->data(Qt::UserRole).toLongLong());
 }
 
 void EvaluateView::fillTable(const EvaluationResult& result)

@@ -66,6 +66,7 @@ public:
     const std::optional<EvaluationResult>& result() const { return m_result; }
     QStandardItemModel* resultsModel() const { return m_model_; }
     QSortFilterProxyModel* proxyModel() const { return m_proxy; }
+    QTableView* table() const { return m_table; }
     // Example counts per score bin [i/10, (i+1)/10), the last bin closed.
     QList<int> histogram() const { return m_bins; }
 
@@ -75,9 +76,13 @@ public:
 public Q_SLOTS:
     void start();
     void stop();
+    // A row of the results table (an index of proxyModel()) asks for its trace: emits
+    // traceRequested with this run and the row's example. Double-click or Enter on a row does it.
+    void openTrace(const QModelIndex& proxyIndex);
 
 Q_SIGNALS:
     void finished(double score);
+    void traceRequested(const QString& runId, qint64 exampleIndex);
 
 private:
     void onProgress(const QString& runId, const EvaluationProgress& progress);
@@ -107,6 +112,7 @@ private:
     QStandardItemModel* m_model_ = nullptr;
     QSortFilterProxyModel* m_proxy = nullptr;
     QTableView* m_table = nullptr;
+    QString m_resultRunId; // the run the table shows
     QChart* m_chart = nullptr;
     QChartView* m_chartView = nullptr;
 };

@@ -4,10 +4,12 @@
 #include "datasetview.h"
 #include "evaluateview.h"
 #include "graph/grapheditor.h"
+#include "graph/graphscene.h"
 #include "graph/projectdatabase.h"
 #include "keystore.h"
 #include "lmprofiledialog.h"
 #include "modules/predict.h"
+#include "nodeinspector.h"
 #include "projectdocument.h"
 #include "signatureeditor.h"
 #include "traceinspector.h"
@@ -23,6 +25,7 @@
 #include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFutureWatcher>
 #include <QLabel>
 #include <QListWidget>
 #include <QMenu>
@@ -32,6 +35,7 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSettings>
+#include <QStackedWidget>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabBar>
@@ -44,6 +48,7 @@
 #include <QUndoView>
 #include <QUrl>
 #include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
 
 namespace dspy::ui {
 
@@ -104,6 +109,13 @@ MainWindow::MainWindow(const QString& projectPath, QWidget* parent)
         w->deleteLater();
     });
     setCentralWidget(m_tabs);
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this](int index) {
+        // A program tab shows its selected node; leaving one shows the project item again.
+        if (!m_inspectorStack)
+            return;
+        if (qobject_cast<GraphEditor*>(m_tabs->widget(index)) || nodeInspectorShown())
+            inspectGraphSelection(m_tabs->widget(index));
+    });
 
     buildDocks();
     buildToolBar();
@@ -140,7 +152,7 @@ MainWindow::MainWindow(const QString& projectPath, QWidget* parent)
     // A finished run's spans are in the store once its writer has caught up; the tree reloads.
     connect(m_manager, &RunManager::runFinished, this, [this] {
         QTimer::singleShot(TraceStoreOptions{}.maxWaitMs * 2, m_traces->model(),
-                           &TraceModel::reload);
+                           &TraceModel::refreshRuns);
     });
 
     connect(m_manager, &RunManager::statsChanged, this, &MainWindow::updateStats);
@@ -263,9 +275,14 @@ void MainWindow::buildDocks()
 
     m_inspector = new QTextBrowser(this);
     m_inspector->setPlaceholderText(tr("Select an item to see its properties."));
+    m_nodeInspector = new NodeInspector(this);
+    m_nodeInspector->setObjectName(QStringLiteral("nodeInspector"));
+    m_inspectorStack = new QStackedWidget(this);
+    m_inspectorStack->addWidget(m_inspector);
+    m_inspectorStack->addWidget(m_nodeInspector);
     auto* inspectorDock = new QDockWidget(tr("Inspector"), this);
     inspectorDock->setObjectName(QStringLiteral("InspectorDock"));
-    inspectorDock->setWidget(m_inspector);
+    inspectorDock->setWidget(m_inspectorStack);
     addDockWidget(Qt::RightDockWidgetArea, inspectorDock);
 
     m_bottom = new QTabWidget(this);
@@ -343,8 +360,29 @@ QString MainWindow::statusText() const
         QStringLiteral(" | "));
 }
 
+bool MainWindow::nodeInspectorShown() const
+{
+    return m_inspectorStack->currentWidget() == m_nodeInspector;
+}
+
+void MainWindow::inspectGraphSelection(QWidget* tab)
+{
+    auto* editor = qobject_cast<GraphEditor*>(tab);
+    if (!editor) {
+        m_nodeInspector->setNode(nullptr, nullptr, InvalidNodeId);
+        m_inspectorStack->setCurrentWidget(m_inspector);
+        return;
+    }
+    const QList<NodeId> selected = editor->scene()->selectedNodeIds();
+    m_nodeInspector->setEnvironment(editor->environment());
+    m_nodeInspector->setNode(editor->graph(), editor->scene()->undoStack(),
+                             selected.size() == 1 ? selected.first() : InvalidNodeId);
+    m_inspectorStack->setCurrentWidget(m_nodeInspector);
+}
+
 void MainWindow::showInspectorFor(const QString& kind, const QString& name)
 {
+    m_inspectorStack->setCurrentWidget(m_inspector);
     if (kind == QLatin1String("signature") || kind == QLatin1String("dataset")) {
         const auto info = samples::info(name);
         if (!info)
@@ -399,10 +437,46 @@ SignatureEditor* MainWindow::currentSignatureEditor() const
     return m_sampleEditors.isEmpty() ? nullptr : m_sampleEditors.begin().value();
 }
 
+void MainWindow::showInTraces(std::function<void()> reveal)
+{
+    m_bottom->setCurrentWidget(m_traces);
+    if (auto* dock = qobject_cast<QDockWidget*>(m_bottom->parentWidget()))
+        dock->raise();
+    // The spans are in the tree once the store's writer has committed them: flush on a worker
+    // (it waits for the writer), then refresh the tree's runs and walk it to the target.
+    auto* watcher = new QFutureWatcher<void>(this);
+    connect(watcher, &QFutureWatcher<void>::finished, this,
+            [this, watcher, reveal = std::move(reveal)] {
+                watcher->deleteLater();
+                m_traces->model()->refreshRuns();
+                reveal();
+            });
+    watcher->setFuture(QtConcurrent::run([store = m_manager->traceStore()] {
+        if (store)
+            store->flush();
+    }));
+}
+
+void MainWindow::showNodeSpans(const QString& runId, const QString& nodeName)
+{
+    const QString prefix = nodeName + QLatin1String(": ");
+    showInTraces([this, runId, prefix] {
+        m_traces->revealRunSpan(runId, [prefix](const Span& s) {
+            return s.kind == CallbackHook::Module && s.name.startsWith(prefix);
+        });
+    });
+}
+
+void MainWindow::showExampleTrace(const QString& runId, qint64 exampleIndex)
+{
+    showInTraces([this, runId, exampleIndex] { m_traces->revealExample(runId, exampleIndex); });
+}
+
 EvaluateView* MainWindow::evaluateView()
 {
     if (!m_evaluate) {
         m_evaluate = new EvaluateView(m_manager, m_tabs);
+        connect(m_evaluate, &EvaluateView::traceRequested, this, &MainWindow::showExampleTrace);
         m_evaluate->setObjectName(QStringLiteral("evaluate"));
         m_evaluate->setLM(currentLM());
         if (SignatureEditor* ed = currentSignatureEditor())
@@ -853,12 +927,17 @@ QWidget* MainWindow::createProgramEditor(const QString& name, ProgramGraph* grap
         env.baseDir = QFileInfo(m_document->path()).absolutePath();
         return env;
     });
-    connect(editor, &GraphEditor::nodeActivated, this, [this](NodeId, const QString& runId) {
-        if (runId.isEmpty())
-            return;
-        // The run's spans are in the tree once the store's writer caught up.
-        m_bottom->setCurrentWidget(m_traces);
-        m_traces->model()->reload();
+    connect(editor, &GraphEditor::nodeActivated, this,
+            [this, graph](NodeId id, const QString& runId) {
+                const GraphNode* node = graph->node(id);
+                if (runId.isEmpty() || !node)
+                    return;
+                showNodeSpans(runId, node->name);
+            });
+    editor->scene()->setObjectName(QStringLiteral("scene:") + name);
+    connect(editor->scene(), &QGraphicsScene::selectionChanged, this, [this, editor] {
+        if (m_tabs->currentWidget() == editor)
+            inspectGraphSelection(editor);
     });
     connect(editor, &GraphEditor::runFinished, this, [this](const PredictOutcome& o) {
         appendLog(o.error.isEmpty()

@@ -13,6 +13,7 @@ class QComboBox;
 class QLabel;
 class QListWidget;
 class QPlainTextEdit;
+class QStackedWidget;
 class QTabWidget;
 class QTextBrowser;
 class QTreeWidget;
@@ -23,6 +24,7 @@ namespace dspy::ui {
 class DatasetView;
 class EvaluateView;
 class KeyStore;
+class NodeInspector;
 class ProjectDocument;
 struct LMProfile;
 class SignatureEditor;
@@ -50,7 +52,10 @@ public:
     QComboBox* profileSelector() const { return m_profile; }
     QPlainTextEdit* log() const { return m_log; }
     TraceInspector* traceInspector() const { return m_traces; }
-    QString statusText() const; // the status bar's labels, joined by " | "
+    // The Inspector dock's form for the node selected in the current program tab.
+    NodeInspector* nodeInspector() const { return m_nodeInspector; }
+    bool nodeInspectorShown() const; // the dock shows it (rather than a project item's text)
+    QString statusText() const;      // the status bar's labels, joined by " | "
 
     // Opens the sample's signature in an editor tab (or focuses it) and returns the editor.
     SignatureEditor* openSample(const QString& name);
@@ -91,6 +96,12 @@ public:
     // dialog when `ask`. False when there is no such span or dataset.
     bool addTracedExampleToDataset(const QString& dataset = {}, bool ask = true);
 
+    // Opens the Traces tab and selects, once the store has written them, the first span of graph
+    // node `nodeName` in run `runId`, or example `exampleIndex` of an evaluation run;
+    // the trace inspector's revealed() tells whether it was found.
+    void showNodeSpans(const QString& runId, const QString& nodeName);
+    void showExampleTrace(const QString& runId, qint64 exampleIndex);
+
 public Q_SLOTS:
     QString runExample(); // Predict on the current sample's first example; returns the run id
     void evaluate();
@@ -110,6 +121,7 @@ private:
     void buildStatusBar();
     QWidget* buildWelcome();
     void appendLog(const QString& line);
+    void showInTraces(std::function<void()> reveal);
     void updateStats(const SessionSnapshot& s);
     void showInspectorFor(const QString& kind, const QString& name);
     void restoreLayout();
@@ -125,6 +137,9 @@ private:
     QTabWidget* m_tabs = nullptr;
     QTreeWidget* m_project = nullptr;
     QTextBrowser* m_inspector = nullptr;
+    NodeInspector* m_nodeInspector = nullptr;
+    QStackedWidget* m_inspectorStack = nullptr;
+    void inspectGraphSelection(QWidget* tab); // a program tab's selection into the Inspector
     QTabWidget* m_bottom = nullptr;
     QPlainTextEdit* m_log = nullptr;
     QListWidget* m_samples = nullptr;

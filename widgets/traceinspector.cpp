@@ -250,6 +250,7 @@ TraceInspector::TraceInspector(QWidget* parent)
     });
     connect(m_tree->verticalScrollBar(), &QScrollBar::valueChanged, this, later);
     connect(m_model, &TraceModel::pageLoaded, this, later);
+    connect(m_model, &TraceModel::runsLoaded, this, later); // a refreshed run reloads its rows
     connect(m_kind, &QComboBox::currentIndexChanged, this, &TraceInspector::applyFilter);
     connect(m_errorsOnly, &QCheckBox::toggled, this, &TraceInspector::applyFilter);
     connect(m_cacheHits, &QCheckBox::toggled, this, &TraceInspector::applyFilter);
@@ -266,6 +267,7 @@ TraceInspector::TraceInspector(QWidget* parent)
     });
     connect(m_model, &TraceModel::runsLoaded, this, &TraceInspector::revealStep);
     connect(m_model, &TraceModel::pageLoaded, this, &TraceInspector::revealStep);
+    connect(m_model, &TraceModel::queryFailed, this, &TraceInspector::revealStep);
     connect(m_copy, &QPushButton::clicked, this, [this] { copyAsJson(); });
     connect(m_diff, &QPushButton::clicked, this, &TraceInspector::chooseDiff);
     connect(m_resend, &QPushButton::clicked, this, [this] { openResend(); });
@@ -278,44 +280,85 @@ TraceInspector::~TraceInspector()
 
 void TraceInspector::revealFirstLmCall()
 {
-    m_revealing = true;
+    reveal([this](const QModelIndex& index) {
+        const Span* s = m_model->spanAt(index);
+        return s && s->kind == CallbackHook::LM ? RevealStep::Select : RevealStep::Descend;
+    });
+}
+
+void TraceInspector::revealRunSpan(const QString& runId, std::function<bool(const Span&)> match)
+{
+    reveal([this, runId, match = std::move(match)](const QModelIndex& index) {
+        if (const RunInfo* run = m_model->runAt(index))
+            return run->id == runId ? RevealStep::Descend : RevealStep::Skip;
+        const Span* s = m_model->spanAt(index);
+        return s && match(*s) ? RevealStep::Select : RevealStep::Descend;
+    });
+}
+
+void TraceInspector::revealExample(const QString& runId, qint64 exampleIndex)
+{
+    reveal([this, runId, exampleIndex](const QModelIndex& index) {
+        switch (m_model->nodeType(index).value_or(TraceModel::SpanNode)) {
+        case TraceModel::RunNode:
+            return m_model->runAt(index)->id == runId ? RevealStep::Descend : RevealStep::Skip;
+        case TraceModel::ExampleNode:
+            return m_model->exampleAt(index) == exampleIndex ? RevealStep::Select
+                                                             : RevealStep::Skip;
+        case TraceModel::SpanNode:
+            return RevealStep::Skip; // the run's own spans
+        }
+        return RevealStep::Skip;
+    });
+}
+
+void TraceInspector::reveal(std::function<RevealStep(const QModelIndex&)> step)
+{
+    m_reveal = std::move(step);
     revealStep();
 }
 
 void TraceInspector::revealStep()
 {
-    if (!m_revealing)
+    if (!m_reveal)
         return;
-    QModelIndex node = m_model->index(0, 0);
-    if (!node.isValid())
-        return; // the runs are still coming (runsLoaded calls again), or there are none
-    for (int depth = 0; depth < 8; ++depth) {
-        if (m_model->rowCount(node) == 0 && !m_model->isComplete(node)) {
-            m_tree->expand(m_filter->mapFromSource(node)); // fetches; pageLoaded calls again
-            m_model->fetchNextPage(node);
-            return;
-        }
-        m_tree->expand(m_filter->mapFromSource(node));
-        QModelIndex next;
-        for (int r = 0; r < m_model->rowCount(node); ++r) {
-            const QModelIndex child = m_model->index(r, 0, node);
-            if (const Span* s = m_model->spanAt(child); s && s->kind == CallbackHook::LM) {
-                m_revealing = false;
+    // Depth first in tree order over what is loaded; a node to descend into whose rows are not
+    // all loaded yet gets its next page (pageLoaded calls again, and the walk starts over).
+    enum class Walk { Found, Waiting, NotHere };
+    std::function<Walk(const QModelIndex&)> walk = [&](const QModelIndex& parent) {
+        for (int r = 0; r < m_model->rowCount(parent); ++r) {
+            const QModelIndex child = m_model->index(r, 0, parent);
+            const RevealStep what = m_reveal(child);
+            if (what == RevealStep::Select) {
                 const QModelIndex proxy = m_filter->mapFromSource(child);
                 m_tree->setCurrentIndex(proxy);
                 m_tree->scrollTo(proxy);
-                Q_EMIT revealed(true);
-                return;
+                return Walk::Found;
             }
-            if (!next.isValid() && m_model->hasChildren(child))
-                next = child;
+            if (what == RevealStep::Skip || !m_model->hasChildren(child))
+                continue;
+            if (const Walk w = walk(child); w != Walk::NotHere)
+                return w;
         }
-        if (!next.isValid())
-            break;
-        node = next;
+        if (parent.isValid() && !m_model->isComplete(parent)) {
+            m_tree->expand(m_filter->mapFromSource(parent));
+            m_model->fetchNextPage(parent);
+            return Walk::Waiting;
+        }
+        return Walk::NotHere;
+    };
+    if (m_model->isLoadingRuns())
+        return; // the runs are still coming (runsLoaded calls again)
+    const Walk result = walk({});
+    if (result == Walk::Waiting)
+        return;
+    m_reveal = nullptr;
+    if (result == Walk::Found) {
+        // Its ancestors open, so the selection is in view.
+        for (QModelIndex p = m_tree->currentIndex().parent(); p.isValid(); p = p.parent())
+            m_tree->expand(p);
     }
-    m_revealing = false;
-    Q_EMIT revealed(false);
+    Q_EMIT revealed(result == Walk::Found);
 }
 
 void TraceInspector::setStore(TraceStorePtr store)

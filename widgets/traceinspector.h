@@ -5,6 +5,8 @@
 
 #include <QWidget>
 
+#include <functional>
+
 class QCheckBox;
 class QComboBox;
 class QLineEdit;
@@ -69,6 +71,11 @@ public:
     // Expands the first run down to its first LM call and selects it, as the pages arrive
     // (for screenshots and "show me a call"); emits revealed() when done or when there is none.
     void revealFirstLmCall();
+    // Expands run `runId` down to its first span (in tree order) that `match` accepts and
+    // selects it, as the pages arrive; revealed() tells whether there was one.
+    void revealRunSpan(const QString& runId, std::function<bool(const Span&)> match);
+    // Selects example `exampleIndex` of run `runId` (its row under the run); revealed() tells.
+    void revealExample(const QString& runId, qint64 exampleIndex);
 
     static QList<ChatMessage> messagesOf(const Value& inputs);
     static QString responseOf(const Span& span);
@@ -86,6 +93,9 @@ private:
     void fetchForViewport();
     QString currentRunId() const;
     void chooseDiff();
+    enum class RevealStep { Select, Descend, Skip };
+    // Walks the tree with `step` deciding per row; see revealStep().
+    void reveal(std::function<RevealStep(const QModelIndex&)> step);
     void revealStep();
 
     TraceModel* m_model = nullptr;
@@ -108,7 +118,7 @@ private:
     QStringList m_paths;
     std::optional<Span> m_shown;
     quint64 m_searchGeneration = 0;
-    bool m_revealing = false;
+    std::function<RevealStep(const QModelIndex&)> m_reveal; // a reveal in progress
     QThreadPool* m_sendPool = nullptr; // re-sent calls (not the page queries' pool)
 };
 

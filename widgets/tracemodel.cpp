@@ -2,6 +2,7 @@
 
 #include <QColor>
 #include <QFutureWatcher>
+#include <QHash>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <functional>
@@ -54,8 +55,10 @@ void TraceModel::reload()
     m_loadedRows = 0;
     ++m_generation;
     endResetModel();
+    m_runsLoading = false;
     if (!m_store)
         return;
+    m_runsLoading = true;
     using Result = Expected<QList<RunInfo>, QString>;
     auto* watcher = new QFutureWatcher<Result>(this);
     const quint64 generation = m_generation;
@@ -63,6 +66,7 @@ void TraceModel::reload()
         watcher->deleteLater();
         if (generation != m_generation)
             return;
+        m_runsLoading = false;
         const Result result = watcher->result();
         if (!result) {
             Q_EMIT queryFailed(result.error());
@@ -83,6 +87,81 @@ void TraceModel::reload()
         Q_EMIT runsLoaded();
     });
     watcher->setFuture(QtConcurrent::run(&m_pool, [store = m_store] { return store->runs(); }));
+}
+
+void TraceModel::refreshRuns()
+{
+    if (!m_store)
+        return;
+    m_runsLoading = true;
+    using Result = Expected<QList<RunInfo>, QString>;
+    auto* watcher = new QFutureWatcher<Result>(this);
+    const quint64 generation = m_generation;
+    connect(watcher, &QFutureWatcher<Result>::finished, this, [this, watcher, generation] {
+        watcher->deleteLater();
+        if (generation != m_generation)
+            return;
+        m_runsLoading = false;
+        const Result result = watcher->result();
+        if (!result) {
+            Q_EMIT queryFailed(result.error());
+            return;
+        }
+        mergeRuns(*result);
+        Q_EMIT runsLoaded();
+    });
+    watcher->setFuture(QtConcurrent::run(&m_pool, [store = m_store] { return store->runs(); }));
+}
+
+void TraceModel::mergeRuns(const QList<RunInfo>& runs)
+{
+    QHash<QString, Node*> byId;
+    for (const auto& node : m_root.children)
+        byId.insert(node->run.id, node.get());
+    for (int i = 0; i < runs.size(); ++i) {
+        const RunInfo& run = runs[i];
+        Node* node = byId.value(run.id);
+        if (!node) {
+            // A new run: at its place in the store's order (the runs already shown keep theirs).
+            const int row = std::min(i, int(m_root.children.size()));
+            beginInsertRows({}, row, row);
+            auto fresh = std::make_unique<Node>();
+            fresh->type = RunNode;
+            fresh->parent = &m_root;
+            fresh->run = run;
+            m_root.children.insert(m_root.children.begin() + row, std::move(fresh));
+            for (int r = row; r < int(m_root.children.size()); ++r)
+                m_root.children[size_t(r)]->row = r;
+            endInsertRows();
+            continue;
+        }
+        if (node->run == run)
+            continue;
+        const bool ended = node->run.status != run.status || node->run.ended != run.ended;
+        node->run = run;
+        const QModelIndex index = indexOf(node);
+        // A run that ended since its rows were loaded may have more: its rows load again (not
+        // while a page of it is on its way; the next refresh does it then).
+        if (ended && !node->fetching && (node->complete || !node->children.empty())) {
+            if (!node->children.empty()) {
+                beginRemoveRows(index, 0, int(node->children.size()) - 1);
+                std::function<qint64(const Node*)> count = [&](const Node* n) {
+                    qint64 c = qint64(n->children.size());
+                    for (const auto& child : n->children)
+                        c += count(child.get());
+                    return c;
+                };
+                m_loadedRows -= count(node);
+                node->children.clear();
+                endRemoveRows();
+            }
+            node->phase = 0;
+            node->nextExample.reset();
+            node->next = {};
+            node->complete = false;
+        }
+        Q_EMIT dataChanged(index, indexOf(node, ColumnCount - 1));
+    }
 }
 
 TraceModel::Node* TraceModel::nodeAt(const QModelIndex& index) const

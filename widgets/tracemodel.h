@@ -43,6 +43,10 @@ public:
     void setPageSize(int size) { m_pageSize = size; }
     int pageSize() const { return m_pageSize; }
     void reload();
+    // Merges the store's current runs into the tree without a reset: new runs appear, changed
+    // ones update, and what is expanded or selected stays (a run that ended since its rows were
+    // loaded loads them again). Emits runsLoaded() when done.
+    void refreshRuns();
     // The threads the queries run on. Destroying the model waits for the queries in flight (they
     // are short reads), so the last reference to the store never dies on a worker after the
     // application has gone.
@@ -56,6 +60,7 @@ public:
     // The run an index belongs to (the run's own index for a run).
     QModelIndex runOf(const QModelIndex& index) const;
     bool isFetching(const QModelIndex& node) const;
+    bool isLoadingRuns() const { return m_runsLoading; } // reload() asked, the runs not here yet
     bool isComplete(const QModelIndex& node) const;
     // Rows (examples and spans) held by the model, and pages asked for so far.
     qint64 loadedRowCount() const { return m_loadedRows; }
@@ -110,6 +115,7 @@ private:
     QModelIndex indexOf(const Node* node, int column = 0) const;
     QString nodeId(const Node* node) const;
     void insertPage(Node* node, Answer answer);
+    void mergeRuns(const QList<RunInfo>& runs);
     Node* findSpanNode(Node* under, const QString& spanId) const;
 
     Node m_root;
@@ -118,6 +124,7 @@ private:
     bool m_onDemandOnly = false;
     qint64 m_loadedRows = 0;
     qint64 m_pagesRequested = 0;
+    bool m_runsLoading = false;
     quint64 m_generation = 0; // answers for an older store are dropped
     QThreadPool m_pool;       // after m_store: destroyed (waited for) first
 };

@@ -275,6 +275,25 @@ Expected<std::unique_ptr<Module>, QString> makeModule(const GraphNode& n,
     return unexpected(QStringLiteral("node '%1': %2 nodes cannot run yet").arg(n.name, n.kind));
 }
 
+// makeModule() with the node's saved state loaded, by the module's own predictor paths.
+Expected<std::unique_ptr<Module>, QString> makeModuleWithState(const GraphNode& n,
+                                                               const GraphEnvironment& env)
+{
+    auto module = makeModule(n, env);
+    if (!module)
+        return module;
+    for (const NamedPredictor& np : module.value()->namedPredictors()) {
+        if (!n.state.contains(np.path))
+            continue;
+        auto parsed = np.predictor->stateFromJson(n.state.value(np.path).toObject());
+        if (!parsed)
+            return unexpected(QStringLiteral("node '%1', predictor '%2': %3")
+                                  .arg(n.name, np.path, parsed.error()));
+        np.predictor->state() = std::move(parsed.value());
+    }
+    return module;
+}
+
 QString exceptionMessage(const std::exception_ptr& e)
 {
     try {
@@ -351,20 +370,10 @@ Expected<std::unique_ptr<GraphProgram>, QString> GraphProgram::build(const Progr
         for (const Field& f : graph.portFields(id, PortType::Out))
             step.outputFields.append(f.name);
         if (n->kind != nodekind::Input && n->kind != nodekind::Output) {
-            auto module = makeModule(*n, env);
+            auto module = makeModuleWithState(*n, env);
             if (!module)
                 return unexpected(module.error());
             step.module = std::move(module.value());
-            // The node's saved state, by the module's own predictor paths.
-            for (const NamedPredictor& np : step.module->namedPredictors()) {
-                if (!n->state.contains(np.path))
-                    continue;
-                auto parsed = np.predictor->stateFromJson(n->state.value(np.path).toObject());
-                if (!parsed)
-                    return unexpected(QStringLiteral("node '%1', predictor '%2': %3")
-                                          .arg(n->name, np.path, parsed.error()));
-                np.predictor->state() = std::move(parsed.value());
-            }
         }
         for (const Field& f : graph.portFields(id, PortType::In)) {
             for (const ConnectionId& c : graph.connections(id, PortType::In, f.name))
@@ -482,6 +491,7 @@ Object GraphProgram::runStep(int index, const Object& inputs, RunContext& ctx, b
     }
     RunContext child = ctx.child();
     child.predictorPath = childPredictorPath(ctx.predictorPath, step.name);
+    child.spanLabel = step.name;
     const Prediction p = (*step.module)(Example(inputs), child);
     Object outputs = p.toObject();
     if (step.outputFields.contains(QStringLiteral("completions")) &&
@@ -647,6 +657,23 @@ Prediction GraphProgram::forward(const Example& inputs, RunContext& ctx)
             result.set(f.name, values[i].value(f.name));
     }
     return result;
+}
+
+Expected<QList<NodePredictorState>, QString> nodePredictorStates(const GraphNode& node,
+                                                                 GraphEnvironment env)
+{
+    if (node.kind == nodekind::Input || node.kind == nodekind::Output)
+        return QList<NodePredictorState>();
+    if (!node.signature)
+        return unexpected(QStringLiteral("node '%1': %2").arg(node.name, node.signatureError));
+    env.stateOnly = true;
+    auto module = makeModuleWithState(node, env);
+    if (!module)
+        return unexpected(module.error());
+    QList<NodePredictorState> out;
+    for (const auto& [path, predictor] : std::as_const(*module.value()).namedPredictors())
+        out.append(NodePredictorState{path, predictor->dumpState()});
+    return out;
 }
 
 } // namespace dspy

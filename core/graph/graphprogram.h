@@ -131,4 +131,18 @@ private:
     std::shared_ptr<QMutex> m_eventMutex = std::make_shared<QMutex>();
 };
 
+// One predictor of a node: its path within the node's module ("self" for a Predict node, "predict"
+// for a ChainOfThought node, "react" and "extract.predict" for ReAct) and its DSPy state JSON
+// (demos, signature instructions and fields, lm) with the node's saved state applied.
+struct NodePredictorState
+{
+    QString path;
+    Object state;
+};
+// The predictors a node's module has (none for Input and Output), for the workbench's inspector.
+// Fails, saying why, when the node's module cannot be made (a signature that does not parse, bad
+// settings, saved state that does not fit). Retrieve nodes need no retriever here.
+Expected<QList<NodePredictorState>, QString> nodePredictorStates(const GraphNode& node,
+                                                                 GraphEnvironment env = {});
+
 } // namespace dspy

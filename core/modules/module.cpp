@@ -50,8 +50,13 @@ Prediction Module::operator()(const Example& inputs, RunContext& ctx)
     RunContext inner = ctx.child();
     if (outermost)
         inner.callUsage = std::make_shared<UsageTracker>();
-    if (scope.isActive())
-        inner.parentCallId = scope.start(instanceName(), inputs.toObject(), ctx.parentCallId);
+    if (scope.isActive()) {
+        const QString name = ctx.spanLabel.isEmpty()
+                                 ? instanceName()
+                                 : ctx.spanLabel + QLatin1String(": ") + instanceName();
+        inner.parentCallId = scope.start(name, inputs.toObject(), ctx.parentCallId);
+    }
+    inner.spanLabel.clear();
 
     Prediction prediction;
     try {

@@ -82,6 +82,10 @@ public:
     QString rolloutId;
     QString parentCallId;
     QString predictorPath; // set by modules for the predictor being called
+    // Set by a program graph for the node it runs: the module's span is named
+    // "LABEL: Instance(...)", so a node's calls can be found in the trace. Consumed by that
+    // module's call (its children do not inherit it).
+    QString spanLabel;
     // Added by Brief F: callbacks of this run, fired besides the global ones (nullptr: none).
     // Modules and adapters fire them; an LM fires only its own and the global ones (an LM call
     // does not see the RunContext), so give the LM the same registry to see its hooks too.

@@ -7,8 +7,10 @@
 #include "evaluateview.h"
 #include "graph/graphcommands.h"
 #include "graph/grapheditor.h"
+#include "graph/graphscene.h"
 #include "lmprofiledialog.h"
 #include "mainwindow.h"
+#include "nodeinspector.h"
 #include "projectdocument.h"
 #include "qsci.h"
 #include "signatureeditor.h"
@@ -22,6 +24,7 @@
 #include <QDropEvent>
 #include <QFile>
 #include <QImage>
+#include <QLineEdit>
 #include <QListWidget>
 #include <QMimeData>
 #include <QPlainTextEdit>
@@ -29,10 +32,14 @@
 #include <QProcess>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QSortFilterProxyModel>
 #include <QStandardItemModel>
 #include <QTabWidget>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTreeView>
+#include <QUndoStack>
 #include <QUndoView>
 #include <QUrl>
 
@@ -338,6 +345,125 @@ private Q_SLOTS:
         auto saved = loadJsonl(dir.filePath(QStringLiteral("data.jsonl")));
         QVERIFY(saved);
         QCOMPARE(saved->size(), 2);
+    }
+
+    // Double-clicking a graph node opens that node's own span in the trace inspector; a row of
+    // the evaluation table opens its example in the evaluation run.
+    void selectingANodeEditsItInTheInspector()
+    {
+        QTemporaryDir dir;
+        const QString path = copySampleProject(dir, QStringLiteral("arithmetic"),
+                                               QStringLiteral("inspect.dspyproj"));
+        QVERIFY(!path.isEmpty());
+        MainWindow::unsavedPrompt() = [](const QString&) { return 1; };
+        MainWindow window(path);
+        QVERIFY2(window.document(), qPrintable(window.projectError()));
+        auto* editor = qobject_cast<GraphEditor*>(window.openProgram(QStringLiteral("main")));
+        QVERIFY(editor);
+        QVERIFY(window.nodeInspectorShown());
+        QCOMPARE(window.nodeInspector()->node(), InvalidNodeId); // nothing selected yet
+        const NodeId solve = editor->graph()->nodeByName(QStringLiteral("solve"));
+        editor->scene()->nodeItem(solve)->setSelected(true);
+        QCOMPARE(window.nodeInspector()->node(), solve);
+        QCOMPARE(window.nodeInspector()->nameEdit()->text(), QStringLiteral("solve"));
+
+        // An inspector edit is a step of the project's undo stack, like a graph edit.
+        QUndoStack* stack = window.document()->undoStack();
+        const int before = stack->count();
+        window.nodeInspector()->nameEdit()->setText(QStringLiteral("reason"));
+        window.nodeInspector()->nameEdit()->setModified(true);
+        Q_EMIT window.nodeInspector()->nameEdit()->editingFinished();
+        QCOMPARE(stack->count(), before + 1);
+        QVERIFY(editor->graph()->nodeByName(QStringLiteral("reason")) == solve);
+        QVERIFY(window.windowTitle().contains(QLatin1Char('*')));
+        stack->undo();
+        QCOMPARE(window.nodeInspector()->nameEdit()->text(), QStringLiteral("solve"));
+
+        // Another tab shows the project item's text again; back on the program, its node.
+        window.tabs()->setCurrentIndex(0);
+        QVERIFY(!window.nodeInspectorShown());
+        window.tabs()->setCurrentWidget(editor);
+        QVERIFY(window.nodeInspectorShown());
+        QCOMPARE(window.nodeInspector()->node(), solve);
+        editor->scene()->clearSelection();
+        QCOMPARE(window.nodeInspector()->node(), InvalidNodeId);
+    }
+
+    void aNodeAndAnEvaluationRowOpenTheirTraces()
+    {
+        QTemporaryDir dir;
+        const QString path =
+            copySampleProject(dir, QStringLiteral("arithmetic"), QStringLiteral("links.dspyproj"));
+        QVERIFY(!path.isEmpty());
+        MainWindow::unsavedPrompt() = [](const QString&) { return 1; };
+        MainWindow window(path);
+        QVERIFY2(window.document(), qPrintable(window.projectError()));
+        auto* editor = qobject_cast<GraphEditor*>(window.openProgram(QStringLiteral("main")));
+        QVERIFY(editor);
+        QLineEdit* question = editor->inputField(QStringLiteral("question"));
+        QVERIFY(question);
+        question->setText(QStringLiteral("Ann has 5 pens and loses 2. How many pens are left?"));
+        QSignalSpy finished(editor, &GraphEditor::runFinished);
+        const QString runId = editor->run();
+        QVERIFY2(!runId.isEmpty(), qPrintable(editor->message()));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 30000);
+        const NodeId solve = editor->graph()->nodeByName(QStringLiteral("solve"));
+        QVERIFY(solve != InvalidNodeId);
+
+        TraceInspector* traces = window.traceInspector();
+        QSignalSpy revealed(traces, &TraceInspector::revealed);
+        Q_EMIT editor->nodeActivated(solve, runId);
+        QTRY_COMPARE_WITH_TIMEOUT(revealed.size(), 1, 10000);
+        QCOMPARE(revealed.first().first().toBool(), true);
+        QVERIFY(traces->shownSpan());
+        QCOMPARE(traces->shownSpan()->runId, runId);
+        QVERIFY2(traces->shownSpan()->name.startsWith(QStringLiteral("solve: ChainOfThought(")),
+                 qPrintable(traces->shownSpan()->name));
+        QCOMPARE(traces->shownSpan()->kind, CallbackHook::Module);
+        // The node's span is selected in the tree (its ancestors expanded).
+        const QModelIndex current =
+            traces->filterModel()->mapToSource(traces->tree()->currentIndex());
+        QVERIFY(current.isValid());
+        QVERIFY(traces->model()->spanAt(current));
+        QCOMPARE(traces->model()->spanAt(current)->id, traces->shownSpan()->id);
+        QVERIFY(traces->tree()->isExpanded(traces->tree()->currentIndex().parent()));
+        // The refresh after a finished run merges runs in: the selection stays.
+        QTest::qWait(TraceStoreOptions{}.maxWaitMs * 4);
+        QVERIFY(traces->tree()->currentIndex().isValid());
+        QCOMPARE(traces->model()
+                     ->spanAt(traces->filterModel()->mapToSource(traces->tree()->currentIndex()))
+                     ->id,
+                 traces->shownSpan()->id);
+
+        // A node name no span has: reported as not found.
+        revealed.clear();
+        window.showNodeSpans(runId, QStringLiteral("nosuchnode"));
+        QTRY_COMPARE_WITH_TIMEOUT(revealed.size(), 1, 10000);
+        QCOMPARE(revealed.first().first().toBool(), false);
+
+        EvaluateView* view = window.evaluateView();
+        QSignalSpy evaluated(view, &EvaluateView::finished);
+        view->setSample(QStringLiteral("arithmetic"));
+        view->setLimit(6);
+        view->start();
+        QTRY_COMPARE_WITH_TIMEOUT(evaluated.size(), 1, 30000);
+        // Sorted by score descending, the table's third row is some example: its trace opens.
+        view->table()->sortByColumn(EvaluateView::ScoreColumn, Qt::DescendingOrder);
+        const QModelIndex row = view->proxyModel()->index(2, EvaluateView::InputsColumn);
+        const qint64 example =
+            view->proxyModel()->index(2, EvaluateView::IndexColumn).data(Qt::UserRole).toLongLong();
+        QSignalSpy requested(view, &EvaluateView::traceRequested);
+        revealed.clear();
+        Q_EMIT view->table()->activated(row);
+        QCOMPARE(requested.size(), 1);
+        QCOMPARE(requested.first().at(0).toString(), view->runId());
+        QCOMPARE(requested.first().at(1).toLongLong(), example);
+        QTRY_COMPARE_WITH_TIMEOUT(revealed.size(), 1, 10000);
+        QCOMPARE(revealed.first().first().toBool(), true);
+        const QModelIndex shown =
+            traces->filterModel()->mapToSource(traces->tree()->currentIndex());
+        QCOMPARE(traces->model()->exampleAt(shown), std::optional<qint64>(example));
+        QCOMPARE(traces->model()->runAt(traces->model()->runOf(shown))->id, view->runId());
     }
 
     // A dropped .dspyproj opens in a new window; closed windows go to the recent list.

@@ -204,6 +204,17 @@ void SetNodeDataCommand::undo()
     m_graph->setNodeData(m_id, m_role, m_old);
 }
 
+bool SetNodeDataCommand::mergeWith(const QUndoCommand* other)
+{
+    const auto* o = static_cast<const SetNodeDataCommand*>(other);
+    if (o->m_graph != m_graph || o->m_id != m_id || o->m_role != m_role ||
+        o->m_mergeKey != m_mergeKey)
+        return false;
+    m_new = o->m_new;
+    setObsolete(m_new == m_old);
+    return true;
+}
+
 QString pushConnect(QUndoStack* stack, ProgramGraph* graph, const ConnectionId& c)
 {
     const QString problem = graph->connectionProblem(c);

@@ -100,20 +100,27 @@ private:
     bool m_mergeable;
 };
 
-// Sets one role (Name, Signature, Settings, State) of one node.
+// Sets one role (Name, Signature, Settings, State) of one node. With a merge key (the inspector's
+// "settings.config.temperature", "instructions:predict", ...), consecutive commands of the same
+// node, role and key merge into one undo step, as drags do; without one they never merge.
 class SetNodeDataCommand : public QUndoCommand
 {
 public:
+    enum { Id = 0x4e444154 };
     SetNodeDataCommand(ProgramGraph* graph, NodeId id, NodeRole role, QVariant value,
                        QUndoCommand* parent = nullptr);
     void redo() override;
     void undo() override;
+    void setMergeKey(const QString& key) { m_mergeKey = key; }
+    int id() const override { return m_mergeKey.isEmpty() ? -1 : int(Id); }
+    bool mergeWith(const QUndoCommand* other) override;
 
 private:
     ProgramGraph* m_graph;
     NodeId m_id;
     NodeRole m_role;
     QVariant m_old, m_new;
+    QString m_mergeKey;
 };
 
 // --- helpers pushing onto a stack; they return why they refused (empty: pushed) ---

@@ -99,7 +99,7 @@ GraphEditor::GraphEditor(ProgramGraph* graph, QUndoStack* stack, RunManager* man
 
 GraphEditor::~GraphEditor()
 {
-    if (!m_runId.isEmpty() && m_manager->isRunning(m_runId))
+    if (m_manager && !m_runId.isEmpty() && m_manager->isRunning(m_runId))
         m_manager->cancel(m_runId);
 }
 
@@ -168,7 +168,7 @@ QString GraphEditor::run()
 
 void GraphEditor::stop()
 {
-    if (!m_runId.isEmpty())
+    if (m_manager && !m_runId.isEmpty())
         m_manager->cancel(m_runId);
 }
 

@@ -17,6 +17,7 @@
 
 #include <QHash>
 #include <QMutex>
+#include <QPointer>
 #include <QTimer>
 #include <QWidget>
 
@@ -51,6 +52,7 @@ public:
     void setLM(const LMConfig& lm) { m_lm = lm; }
     // What the program's nodes need from outside (Subgraph programs, retriever, tools, base dir).
     void setEnvironment(std::function<GraphEnvironment()> env) { m_env = std::move(env); }
+    const std::function<GraphEnvironment()>& environment() const { return m_env; }
 
     // The input form's editor for a program input (nullptr when there is none).
     QLineEdit* inputField(const QString& name) const { return m_inputs.value(name); }
@@ -77,7 +79,7 @@ private:
 
     ProgramGraph* m_graph;
     QUndoStack* m_stack;
-    RunManager* m_manager;
+    QPointer<RunManager> m_manager; // the window's; it may go before its tabs do
     GraphScene* m_scene = nullptr;
     GraphView* m_view = nullptr;
     NodePalette* m_palette = nullptr;
