@@ -50,6 +50,9 @@
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <algorithm>
+#include <utility>
+
 namespace dspy::ui {
 
 namespace {
@@ -92,6 +95,7 @@ MainWindow::MainWindow(const QString& projectPath, QWidget* parent)
             return; // the Welcome page and the evaluate view stay
         if (auto* ed = qobject_cast<SignatureEditor*>(w)) {
             m_sampleEditors.remove(m_editorSample.take(ed));
+            m_projectSignatureTabs.remove(m_projectSignatureTabs.key(ed));
         }
         for (auto it = m_datasetTabs.begin(); it != m_datasetTabs.end(); ++it) {
             if (it.value() == w) {
@@ -229,6 +233,7 @@ void MainWindow::buildDocks()
         return item;
     };
     QTreeWidgetItem* sigs = section(tr("Signatures"));
+    m_signaturesSection = sigs;
     m_programsSection = section(tr("Programs"));
     QTreeWidgetItem* data = section(tr("Datasets"));
     m_datasetsSection = data;
@@ -258,6 +263,8 @@ void MainWindow::buildDocks()
         const QString kind = item->data(0, KindRole).toString();
         if (kind == QLatin1String("program"))
             openProgram(item->data(0, NameRole).toString());
+        else if (kind == QLatin1String("project-signature"))
+            openProjectSignature(item->data(0, NameRole).toString());
         else if (kind == QLatin1String("project-dataset"))
             openDataset(item->data(0, NameRole).toString());
         else if (kind == QLatin1String("signature"))
@@ -398,6 +405,24 @@ void MainWindow::showInspectorFor(const QString& kind, const QString& name)
             tr("<h3>%1</h3><p>Model <code>%2</code>: answers in-process, no "
                "network, no cost.</p>")
                 .arg(simulatedProfileName().toHtmlEscaped(), QString::fromLatin1(kSimulatedModel)));
+    } else if (kind == QLatin1String("project-signature") && m_document) {
+        for (const SignatureEntry& s : m_document->project()->signatures) {
+            if (s.name != name)
+                continue;
+            m_inspector->setHtml(
+                tr("<h3>%1</h3><p><b>Signature:</b> <code>%2</code></p><p>%3</p>"
+                   "<p>Double-click to edit it; edits are undoable and saved with the "
+                   "project.</p>")
+                    .arg(s.name.toHtmlEscaped(), s.text.toHtmlEscaped(),
+                         s.instructions.toHtmlEscaped()));
+        }
+    } else if (kind == QLatin1String("project-dataset") && m_document) {
+        if (const DatasetRef* d = m_document->project()->dataset(name)) {
+            m_inspector->setHtml(tr("<h3>%1</h3><p><b>File:</b> <code>%2</code></p>"
+                                    "<p><b>Input keys:</b> %3</p>")
+                                     .arg(d->name.toHtmlEscaped(), d->path.toHtmlEscaped(),
+                                          d->inputKeys.join(QStringLiteral(", ")).toHtmlEscaped()));
+        }
     } else if (kind == QLatin1String("metric")) {
         m_inspector->setHtml(tr("<h3>exact_match</h3><p>1 when the prediction equals the gold "
                                 "value after normalisation, else 0.</p>"));
@@ -428,6 +453,66 @@ SignatureEditor* MainWindow::openSample(const QString& name)
         m_evaluate->setSample(name);
     appendLog(tr("Opened sample %1").arg(name));
     return editor;
+}
+
+SignatureEditor* MainWindow::openProjectSignature(const QString& name)
+{
+    if (!m_document)
+        return nullptr;
+    if (SignatureEditor* existing = m_projectSignatureTabs.value(name)) {
+        m_tabs->setCurrentWidget(existing);
+        return existing;
+    }
+    const Project* project = m_document->project();
+    const auto entry = std::find_if(project->signatures.cbegin(), project->signatures.cend(),
+                                    [&](const SignatureEntry& s) { return s.name == name; });
+    if (entry == project->signatures.cend())
+        return nullptr;
+    auto* editor = new SignatureEditor(m_tabs);
+    editor->setObjectName(QStringLiteral("project-signature:") + name);
+    editor->setText(entry->text);
+    // Field names the project already uses complete first.
+    QStringList fields;
+    const auto addFields = [&fields](const QString& text) {
+        if (auto sig = Signature::parse(text)) {
+            for (const Field& f : sig->fields()) {
+                if (!fields.contains(f.name))
+                    fields.append(f.name);
+            }
+        }
+    };
+    for (const SignatureEntry& s : project->signatures)
+        addFields(s.text);
+    for (const QString& program : project->programNames()) {
+        const ProgramGraph* graph = project->program(program);
+        for (NodeId id : graph->allNodeIds())
+            addFields(graph->node(id)->signatureText);
+    }
+    editor->setKnownFieldNames(fields);
+    connect(editor, &SignatureEditor::textEdited, this, [this, editor, name] {
+        if (m_document && !m_syncingSignatures)
+            m_document->setSignatureText(name, editor->text());
+    });
+    m_projectSignatureTabs.insert(name, editor);
+    m_tabs->setCurrentIndex(m_tabs->addTab(editor, tr("Signature: %1").arg(name)));
+    return editor;
+}
+
+void MainWindow::syncProjectSignatureEditors()
+{
+    if (!m_document)
+        return;
+    for (auto it = m_projectSignatureTabs.begin(); it != m_projectSignatureTabs.end(); ++it) {
+        for (const SignatureEntry& s : m_document->project()->signatures) {
+            if (s.name == it.key() && it.value()->text() != s.text) {
+                // A new burst: what is typed after an undo is a step of its own.
+                m_document->endEditBurst();
+                const bool was = std::exchange(m_syncingSignatures, true);
+                it.value()->setText(s.text); // QScintilla's setText emits clear, then insert
+                m_syncingSignatures = was;
+            }
+        }
+    }
 }
 
 SignatureEditor* MainWindow::currentSignatureEditor() const
@@ -734,7 +819,9 @@ void MainWindow::openDocument(const QString& path)
         }
         fillProjectTree();
         fillProfiles();
+        syncProjectSignatureEditors();
     });
+    connect(m_document, &ProjectDocument::changed, this, &MainWindow::syncProjectSignatureEditors);
     connect(m_document, &ProjectDocument::autosaved, this, [this](bool ok, const QString& error) {
         if (!ok)
             appendLog(tr("Autosave failed: %1").arg(error));
@@ -756,6 +843,20 @@ void MainWindow::fillProjectTree()
         item->setData(0, NameRole, name);
     }
     m_programsSection->setExpanded(true);
+    if (m_signaturesSection) {
+        for (int i = m_signaturesSection->childCount() - 1; i >= 0; --i) {
+            if (m_signaturesSection->child(i)->data(0, KindRole).toString() == u"project-signature")
+                delete m_signaturesSection->takeChild(i);
+        }
+        const QList<SignatureEntry>& signatures = m_document->project()->signatures;
+        for (qsizetype i = 0; i < signatures.size(); ++i) {
+            auto* item = new QTreeWidgetItem({signatures.at(i).name});
+            item->setData(0, KindRole, QStringLiteral("project-signature"));
+            item->setData(0, NameRole, signatures.at(i).name);
+            item->setToolTip(0, signatures.at(i).text);
+            m_signaturesSection->insertChild(int(i), item);
+        }
+    }
     if (m_datasetsSection) {
         for (int i = m_datasetsSection->childCount() - 1; i >= 0; --i) {
             if (m_datasetsSection->child(i)->data(0, KindRole).toString() == u"project-dataset")

@@ -60,6 +60,9 @@ public:
     // Opens the sample's signature in an editor tab (or focuses it) and returns the editor.
     SignatureEditor* openSample(const QString& name);
     SignatureEditor* currentSignatureEditor() const;
+    // Opens the project's signature `name` in an editor tab bound to the document: typing is an
+    // undoable edit of the project (one step per burst), undo and redo show in the editor.
+    SignatureEditor* openProjectSignature(const QString& name);
     EvaluateView* evaluateView(); // created on first use
     // Selects a view by name for --screenshot: "welcome", "signature", "evaluate", "traces".
     bool showView(const QString& name);
@@ -159,6 +162,10 @@ private:
     QString m_projectError;
     QTreeWidgetItem* m_programsSection = nullptr;
     QTreeWidgetItem* m_datasetsSection = nullptr;
+    QTreeWidgetItem* m_signaturesSection = nullptr;
+    QHash<QString, SignatureEditor*> m_projectSignatureTabs;
+    bool m_syncingSignatures = false;
+    void syncProjectSignatureEditors(); // after undo/redo/replace: the editors show the project
     QHash<QString, QWidget*> m_programTabs;
     QHash<QString, DatasetView*> m_datasetTabs;
     QHash<QString, SignatureEditor*> m_sampleEditors;

@@ -39,6 +39,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTreeView>
+#include <QTreeWidget>
 #include <QUndoStack>
 #include <QUndoView>
 #include <QUrl>
@@ -349,6 +350,48 @@ private Q_SLOTS:
 
     // Double-clicking a graph node opens that node's own span in the trace inspector; a row of
     // the evaluation table opens its example in the evaluation run.
+    void projectSignaturesEditThroughTheUndoStack()
+    {
+        QTemporaryDir dir;
+        const QString path =
+            copySampleProject(dir, QStringLiteral("arithmetic"), QStringLiteral("sigs.dspyproj"));
+        QVERIFY(!path.isEmpty());
+        MainWindow::unsavedPrompt() = [](const QString&) { return 1; };
+        MainWindow window(path);
+        QVERIFY2(window.document(), qPrintable(window.projectError()));
+        // The project's signature "task" is listed with the samples' signatures.
+        auto* tree = window.findChild<QTreeWidget*>();
+        QVERIFY(tree);
+        const auto items =
+            tree->findItems(QStringLiteral("task"), Qt::MatchExactly | Qt::MatchRecursive);
+        QCOMPARE(items.size(), 1);
+        QCOMPARE(items.first()->parent()->text(0), QStringLiteral("Signatures"));
+        Q_EMIT tree->itemActivated(items.first(), 0);
+        auto* editor = qobject_cast<SignatureEditor*>(window.tabs()->currentWidget());
+        QVERIFY(editor);
+        QCOMPARE(editor->text(), QStringLiteral("question -> answer: int"));
+        QCOMPARE(window.openProjectSignature(QStringLiteral("task")), editor); // one tab each
+
+        QUndoStack* stack = window.document()->undoStack();
+        const int before = stack->count();
+        editor->setText(QStringLiteral("question -> answer: float"));
+        QCOMPARE(window.document()->project()->signatures.first().text,
+                 QStringLiteral("question -> answer: float"));
+        QCOMPARE(stack->count(), before + 1);
+        QVERIFY(window.windowTitle().contains(QLatin1Char('*')));
+        stack->undo();
+        QCOMPARE(window.document()->project()->signatures.first().text,
+                 QStringLiteral("question -> answer: int"));
+        QCOMPARE(editor->text(), QStringLiteral("question -> answer: int"));
+        stack->redo();
+        QCOMPARE(editor->text(), QStringLiteral("question -> answer: float"));
+        // Saved into the file.
+        QVERIFY(window.document()->save().hasValue());
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QVERIFY(file.readAll().contains("question -> answer: float"));
+    }
+
     void selectingANodeEditsItInTheInspector()
     {
         QTemporaryDir dir;
