@@ -9,12 +9,15 @@
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QImage>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
 #include <QMessageBox>
+#include <QPainter>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSaveFile>
 #include <QSortFilterProxyModel>
 #include <QSpinBox>
 #include <QSplitter>
@@ -70,6 +73,7 @@ EvaluateView::EvaluateView(RunManager* manager, QWidget* parent)
     auto* exportMenu = new QMenu(m_export);
     exportMenu->addAction(tr("CSV…"), this, [this] { exportTo(QStringLiteral("csv")); });
     exportMenu->addAction(tr("JSON…"), this, [this] { exportTo(QStringLiteral("json")); });
+    exportMenu->addAction(tr("Chart as PNG…"), this, [this] { exportTo(QStringLiteral("png")); });
     m_export->setMenu(exportMenu);
     m_progress = new QProgressBar(this);
     m_score = new QLabel(this);
@@ -315,14 +319,36 @@ Expected<void, QString> EvaluateView::exportJson(const QString& path) const
     return m_result->saveResultsJson(path);
 }
 
+Expected<void, QString> EvaluateView::exportChartPng(const QString& path) const
+{
+    // Rendered offscreen at a size that reads well in a document, whatever the view's size.
+    const QSize size = m_chartView->size().expandedTo(QSize(640, 360));
+    QImage image(size, QImage::Format_ARGB32_Premultiplied);
+    image.fill(palette().color(QPalette::Base));
+    {
+        QPainter painter(&image);
+        painter.setRenderHint(QPainter::Antialiasing);
+        m_chartView->scene()->render(&painter, QRectF(QPointF(0, 0), size),
+                                     m_chartView->sceneRect());
+    }
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || !image.save(&file, "PNG") || !file.commit())
+        return unexpected(tr("cannot write %1: %2").arg(path, file.errorString()));
+    return {};
+}
+
 void EvaluateView::exportTo(const QString& format)
 {
     const bool csv = format == QLatin1String("csv");
-    const QString path = QFileDialog::getSaveFileName(
-        this, tr("Export results"), {}, csv ? tr("CSV files (*.csv)") : tr("JSON files (*.json)"));
+    const bool png = format == QLatin1String("png");
+    const QString path =
+        QFileDialog::getSaveFileName(this, png ? tr("Export chart") : tr("Export results"), {},
+                                     png   ? tr("PNG images (*.png)")
+                                     : csv ? tr("CSV files (*.csv)")
+                                           : tr("JSON files (*.json)"));
     if (path.isEmpty())
         return;
-    const auto saved = csv ? exportCsv(path) : exportJson(path);
+    const auto saved = png ? exportChartPng(path) : csv ? exportCsv(path) : exportJson(path);
     if (!saved)
         QMessageBox::warning(this, tr("Export failed"), saved.error());
 }

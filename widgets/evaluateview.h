@@ -72,6 +72,8 @@ public:
 
     Expected<void, QString> exportCsv(const QString& path) const;
     Expected<void, QString> exportJson(const QString& path) const;
+    // The score histogram as a PNG image (the chart as shown, at least 640×360).
+    Expected<void, QString> exportChartPng(const QString& path) const;
 
 public Q_SLOTS:
     void start();

@@ -41,6 +41,18 @@ LMProfileDialog::LMProfileDialog(RunManager* manager, KeyStore* keys, QWidget* p
     m_concurrency = new QSpinBox(this);
     m_concurrency->setRange(0, 1024);
     m_concurrency->setSpecialValueText(tr("unlimited"));
+    // USD per 1M tokens; the minimum means "the default price table's" (none for most models).
+    for (QDoubleSpinBox** box : {&m_inputPrice, &m_outputPrice}) {
+        *box = new QDoubleSpinBox(this);
+        (*box)->setRange(-0.05, 100000.0);
+        (*box)->setDecimals(3);
+        (*box)->setSingleStep(0.05);
+        (*box)->setSpecialValueText(tr("from the default price table"));
+        (*box)->setPrefix(QStringLiteral("$ "));
+        (*box)->setValue(-0.05);
+    }
+    m_inputPrice->setObjectName(QStringLiteral("inputPrice"));
+    m_outputPrice->setObjectName(QStringLiteral("outputPrice"));
     m_keyEnv = new QLineEdit(this);
     m_keyEnv->setPlaceholderText(tr("the provider's default, e.g. OPENAI_API_KEY"));
     m_key = new QLineEdit(this);
@@ -59,6 +71,8 @@ LMProfileDialog::LMProfileDialog(RunManager* manager, KeyStore* keys, QWidget* p
     form->addRow(tr("Temperature"), m_temperature);
     form->addRow(tr("Max tokens"), m_maxTokens);
     form->addRow(tr("Concurrency"), m_concurrency);
+    form->addRow(tr("Input price / 1M tokens"), m_inputPrice);
+    form->addRow(tr("Output price / 1M tokens"), m_outputPrice);
     form->addRow(tr("Key variable"), m_keyEnv);
     form->addRow(tr("API key"), m_key);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
@@ -124,11 +138,15 @@ void LMProfileDialog::setProfile(const LMProfile& profile)
     m_temperature->setValue(profile.lm.temperature.value_or(0.0));
     m_maxTokens->setValue(profile.lm.maxTokens.value_or(4000));
     m_concurrency->setValue(profile.lm.maxInFlight);
+    m_inputPrice->setValue(profile.price ? profile.price->inputPerMillion
+                                         : m_inputPrice->minimum());
+    m_outputPrice->setValue(profile.price ? profile.price->outputPerMillion
+                                          : m_outputPrice->minimum());
     m_keyEnv->setText(profile.lm.apiKeyEnv);
     updateProvider();
 }
 
-Object lmProfileSettings(const LMConfig& lm)
+Object lmProfileSettings(const LMConfig& lm, const std::optional<ModelPrice>& price)
 {
     Object o;
     o.insert(QStringLiteral("model"), Value(lm.model));
@@ -142,7 +160,39 @@ Object lmProfileSettings(const LMConfig& lm)
         o.insert(QStringLiteral("max_tokens"), Value(*lm.maxTokens));
     if (lm.maxInFlight > 0)
         o.insert(QStringLiteral("max_in_flight"), Value(lm.maxInFlight));
+    if (price) {
+        Object p{{QStringLiteral("input"), Value(price->inputPerMillion)},
+                 {QStringLiteral("output"), Value(price->outputPerMillion)}};
+        if (price->cachedInputPerMillion >= 0)
+            p.insert(QStringLiteral("cached_input"), Value(price->cachedInputPerMillion));
+        o.insert(QStringLiteral("price"), Value(std::move(p)));
+    }
     return o;
+}
+
+std::optional<ModelPrice> lmPriceFromProfile(const Object& settings)
+{
+    const Value& p = settings.value(u"price");
+    if (!p.isObject())
+        return std::nullopt;
+    const Object& o = p.toObject();
+    ModelPrice price;
+    price.inputPerMillion = std::max(0.0, o.value(u"input").toDouble());
+    price.outputPerMillion = std::max(0.0, o.value(u"output").toDouble());
+    if (o.value(u"cached_input").isNumber())
+        price.cachedInputPerMillion = o.value(u"cached_input").toDouble();
+    return price;
+}
+
+std::shared_ptr<const PriceTable>
+profilePrices(const QList<std::pair<LMConfig, std::optional<ModelPrice>>>& profiles)
+{
+    auto table = std::make_shared<PriceTable>(PriceTable::defaults());
+    for (const auto& [lm, price] : profiles) {
+        if (price && !lm.model.isEmpty())
+            table->set(lm.model, *price);
+    }
+    return table;
 }
 
 LMConfig lmConfigFromProfile(const Object& settings)
@@ -170,6 +220,13 @@ LMProfile LMProfileDialog::profile() const
     p.lm.maxTokens = m_maxTokens->value();
     p.lm.maxInFlight = m_concurrency->value();
     p.lm.apiKeyEnv = m_keyEnv->text().trimmed();
+    // Either price set: the profile has its own (the other side costs nothing).
+    if (m_inputPrice->value() >= 0 || m_outputPrice->value() >= 0) {
+        ModelPrice price;
+        price.inputPerMillion = std::max(0.0, m_inputPrice->value());
+        price.outputPerMillion = std::max(0.0, m_outputPrice->value());
+        p.price = price;
+    }
     return p;
 }
 

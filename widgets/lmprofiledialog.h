@@ -2,6 +2,7 @@
 
 #include "data/value.h"
 #include "lm/lmconfig.h"
+#include "lm/pricing.h"
 #include "runtime/runmanager.h"
 
 #include <QDialog>
@@ -24,12 +25,18 @@ struct LMProfile
 {
     QString name;
     LMConfig lm;
+    std::optional<ModelPrice> price; // USD per 1M tokens; none: the default price table's
 };
 
 // A profile as project files and settings keep it (ProjectFile's LMProfile::settings): model,
-// api_base, api_key_env, temperature, max_tokens, max_in_flight — never a key — and back.
-Object lmProfileSettings(const LMConfig& lm);
+// api_base, api_key_env, temperature, max_tokens, max_in_flight, price ({"input": USD per 1M
+// tokens, "output": ...}, PriceTable's shape) — never a key — and back.
+Object lmProfileSettings(const LMConfig& lm, const std::optional<ModelPrice>& price = {});
 LMConfig lmConfigFromProfile(const Object& settings);
+std::optional<ModelPrice> lmPriceFromProfile(const Object& settings);
+// PriceTable::defaults() with each profile's own price for its model (a profile wins).
+std::shared_ptr<const PriceTable>
+profilePrices(const QList<std::pair<LMConfig, std::optional<ModelPrice>>>& profiles);
 
 // Edits one profile: provider, model, base URL, temperature, max tokens, concurrency, the key's
 // environment variable and the key itself (written to the KeyStore on accept). "Test" reads the
@@ -68,6 +75,8 @@ private:
     QDoubleSpinBox* m_temperature = nullptr;
     QSpinBox* m_maxTokens = nullptr;
     QSpinBox* m_concurrency = nullptr;
+    QDoubleSpinBox* m_inputPrice = nullptr;
+    QDoubleSpinBox* m_outputPrice = nullptr;
     QLineEdit* m_keyEnv = nullptr;
     QLineEdit* m_key = nullptr;
     QPushButton* m_test = nullptr;

@@ -34,6 +34,7 @@
 #include <QMimeData>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSaveFile>
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStandardPaths>
@@ -639,20 +640,24 @@ void MainWindow::fillProfiles()
                                parsed->toObject().value(u"settings").toObject()});
         }
     }
+    QList<std::pair<LMConfig, std::optional<ModelPrice>>> priced;
     for (const auto& [name, settings] : stored) {
         const LMConfig lm = lmConfigFromProfile(settings);
         if (lm.model.isEmpty())
             continue;
         m_profile->addItem(profileLabel(name, lm), lm.model);
         m_profileConfigs.append(lm);
+        priced.append({lm, lmPriceFromProfile(settings)});
     }
+    // Cost in the status bar and the traces: the defaults, each profile's own price first.
+    m_manager->setPrices(profilePrices(priced));
     const int again = m_profile->findText(keep);
     m_profile->setCurrentIndex(again >= 0 ? again : 0);
 }
 
 void MainWindow::addProfile(const LMProfile& profile)
 {
-    const Object settings = lmProfileSettings(profile.lm);
+    const Object settings = lmProfileSettings(profile.lm, profile.price);
     if (m_document) {
         // Into the project, as one undoable change; never a key (Project refuses secrets).
         auto copy = Project::fromJson(m_document->project()->toJson());
@@ -936,6 +941,62 @@ void MainWindow::updateTitle()
                             m_document->isDirty() ? QStringLiteral("*") : QString()));
 }
 
+QString MainWindow::currentProgramName() const
+{
+    for (auto it = m_programTabs.cbegin(); it != m_programTabs.cend(); ++it) {
+        if (it.value() == m_tabs->currentWidget())
+            return it.key();
+    }
+    return {};
+}
+
+Expected<void, QString> MainWindow::exportProgramJson(const QString& name, const QString& path)
+{
+    if (!m_document)
+        return unexpected(tr("no project is open"));
+    const ProgramGraph* graph = m_document->project()->program(name);
+    if (!graph)
+        return unexpected(tr("the project has no program '%1'").arg(name));
+    GraphEnvironment env = m_document->project()->environment(name);
+    env.stateOnly = true;
+    auto json = exportDspyStateJson(*graph, env);
+    if (!json)
+        return unexpected(json.error());
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return unexpected(tr("cannot write %1: %2").arg(path, file.errorString()));
+    file.write(json->toUtf8());
+    if (!file.commit())
+        return unexpected(tr("cannot write %1: %2").arg(path, file.errorString()));
+    return {};
+}
+
+Expected<QStringList, QString> MainWindow::importProgramJson(const QString& name,
+                                                             const QString& path)
+{
+    if (!m_document)
+        return unexpected(tr("no project is open"));
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return unexpected(tr("cannot read %1: %2").arg(path, file.errorString()));
+    const QString text = QString::fromUtf8(file.readAll());
+    // Into a copy of the project first: a file that does not fit changes nothing.
+    auto copy = Project::fromJson(m_document->project()->toJson(), m_document->path());
+    if (!copy)
+        return unexpected(copy.error());
+    ProgramGraph* graph = (*copy)->program(name);
+    if (!graph)
+        return unexpected(tr("the project has no program '%1'").arg(name));
+    GraphEnvironment env = (*copy)->environment(name);
+    env.stateOnly = true;
+    auto warnings = importDspyStateJson(*graph, text, env);
+    if (!warnings)
+        return unexpected(warnings.error());
+    m_document->replaceProject((*copy)->toJson(),
+                               tr("Import %1 into %2").arg(QFileInfo(path).fileName(), name));
+    return warnings.value();
+}
+
 void MainWindow::buildMenus()
 {
     QMenu* file = menuBar()->addMenu(tr("&File"));
@@ -961,6 +1022,43 @@ void MainWindow::buildMenus()
     QAction* save = file->addAction(tr("&Save"), this, [this] { saveProject(); });
     save->setObjectName(QStringLiteral("actionSave"));
     save->setShortcut(QKeySequence::Save);
+    file->addSeparator();
+    QAction* exportJson = file->addAction(tr("&Export Program as DSPy JSON…"), this, [this] {
+        const QString name = currentProgramName();
+        if (name.isEmpty()) {
+            appendLog(tr("Open a program to export it."));
+            return;
+        }
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export %1").arg(name),
+                                                          name + QStringLiteral(".json"),
+                                                          tr("DSPy program state (*.json)"));
+        if (path.isEmpty())
+            return;
+        if (auto ok = exportProgramJson(name, path); !ok)
+            appendLog(tr("Export failed: %1").arg(ok.error()));
+        else
+            appendLog(tr("Exported %1 to %2").arg(name, path));
+    });
+    exportJson->setObjectName(QStringLiteral("actionExportProgram"));
+    QAction* importJson = file->addAction(tr("&Import DSPy JSON into Program…"), this, [this] {
+        const QString name = currentProgramName();
+        if (name.isEmpty()) {
+            appendLog(tr("Open a program to import a DSPy program.save() file into it."));
+            return;
+        }
+        const QString path = QFileDialog::getOpenFileName(
+            this, tr("Import into %1").arg(name), QString(), tr("DSPy program state (*.json)"));
+        if (path.isEmpty())
+            return;
+        auto warnings = importProgramJson(name, path);
+        if (!warnings)
+            appendLog(tr("Import failed: %1").arg(warnings.error()));
+        else
+            appendLog(tr("Imported %1 into %2").arg(path, name));
+        for (const QString& w : warnings ? warnings.value() : QStringList())
+            appendLog(tr("Import: %1").arg(w));
+    });
+    importJson->setObjectName(QStringLiteral("actionImportProgram"));
     QMenu* edit = menuBar()->addMenu(tr("&Edit"));
     m_undoAction = edit->addAction(tr("&Undo"));
     m_undoAction->setObjectName(QStringLiteral("actionUndo"));

@@ -2,6 +2,7 @@
 
 #include "graph/programgraph.h"
 #include "graph/projectdatabase.h"
+#include "runtime/expected.h"
 #include "runtime/runmanager.h"
 
 #include <QMainWindow>
@@ -88,6 +89,12 @@ public:
     // Asked when the window closes with unsaved changes: 0 save, 1 discard, 2 cancel.
     static std::function<int(const QString& name)>& unsavedPrompt();
     bool saveProject(); // Save; false (and a log line) when it fails
+    // Python DSPy program.save() JSON of the project's program `name`, written atomically to
+    // `path`; the import loads such a file into the program as one undoable change (all or
+    // nothing; entries matching no predictor come back as warnings). Menu: File ▸ Export/Import.
+    Expected<void, QString> exportProgramJson(const QString& name, const QString& path);
+    Expected<QStringList, QString> importProgramJson(const QString& name, const QString& path);
+    QString currentProgramName() const; // the current tab's program; empty when not a program
     // File ▸ Open, Open Recent and a dropped .dspyproj: the project in a new window (deleted on
     // close), which is returned.
     static MainWindow* openProjectWindow(const QString& path);

@@ -121,6 +121,8 @@ QString RunManager::start(const QString& kind, const RunRequest& request, std::s
 
 QString RunManager::predict(RunRequest request, Example inputs)
 {
+    if (!request.prices)
+        request.prices = m_prices;
     auto job = std::make_shared<Job>();
     const QString id = start(QStringLiteral("predict"), request, job);
     job->watcher = new QFutureWatcher<void>(this);
@@ -163,6 +165,8 @@ QString RunManager::predict(RunRequest request, Example inputs)
 QString RunManager::evaluate(RunRequest request, QList<Example> devset, Metric metric,
                              EvaluateOptions options)
 {
+    if (!request.prices)
+        request.prices = m_prices;
     auto job = std::make_shared<Job>();
     const QString id = start(QStringLiteral("evaluate"), request, job);
     job->progress.total = devset.size();

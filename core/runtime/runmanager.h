@@ -57,6 +57,11 @@ public:
     ~RunManager() override;
 
     void setTraceStore(TraceStorePtr store) { m_store = std::move(store); }
+    // The price table of requests that bring none (the workbench's: the defaults with each LM
+    // profile's own prices). Set and read on the manager's thread; runs keep the table they
+    // started with.
+    void setPrices(std::shared_ptr<const PriceTable> prices) { m_prices = std::move(prices); }
+    const std::shared_ptr<const PriceTable>& prices() const { return m_prices; }
     const TraceStorePtr& traceStore() const { return m_store; }
     const std::shared_ptr<SessionStats>& sessionStats() const { return m_stats; }
 
@@ -93,6 +98,7 @@ private:
     QThreadPool m_pool;
     QTimer m_timer;
     TraceStorePtr m_store;
+    std::shared_ptr<const PriceTable> m_prices;
     std::shared_ptr<SessionStats> m_stats;
     std::shared_ptr<CallbackRegistry> m_statsCallbacks;
     QHash<QString, std::shared_ptr<Job>> m_jobs;

@@ -6,6 +6,7 @@
 #include "runtime/runmanager.h"
 
 #include <QFile>
+#include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSignalSpy>
@@ -94,6 +95,21 @@ private Q_SLOTS:
         QFile csv(dir.filePath(QStringLiteral("r.csv")));
         QVERIFY(csv.open(QIODevice::ReadOnly));
         QCOMPARE(csv.readAll().count("\r\n"), 21); // header + 20 rows
+
+        // The histogram as a PNG: drawn (bars, axes and title differ from the background).
+        const QString png = dir.filePath(QStringLiteral("chart.png"));
+        QVERIFY(view.exportChartPng(png));
+        QImage image(png);
+        QVERIFY(!image.isNull());
+        QVERIFY(image.width() >= 640 && image.height() >= 360);
+        const QRgb background = image.pixel(0, 0);
+        qsizetype drawn = 0;
+        for (int y = 0; y < image.height(); y += 2) {
+            for (int x = 0; x < image.width(); x += 2)
+                drawn += image.pixel(x, y) != background;
+        }
+        QVERIFY2(drawn > 500, qPrintable(QString::number(drawn)));
+        QVERIFY(!view.exportChartPng(dir.filePath(QStringLiteral("no/such/dir/c.png"))));
     }
 
     void stopCancelsTheRun()

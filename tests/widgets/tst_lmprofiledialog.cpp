@@ -4,8 +4,10 @@
 
 #include "keystore.h"
 #include "lmprofiledialog.h"
+#include "modules/predict.h"
 
 #include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -49,6 +51,49 @@ private Q_SLOTS:
         keys.readKey(QStringLiteral("work"));
         QTRY_COMPARE(read.size(), 1);
         QCOMPARE(read.first().at(1).toString(), QStringLiteral("sk-secret"));
+    }
+
+    void pricesRoundTripAndCostTheSession()
+    {
+        RunManager manager;
+        MemoryKeyStore keys;
+        LMProfileDialog dialog(&manager, &keys);
+        QVERIFY(!dialog.profile().price); // the default table's unless set
+        auto* input = dialog.findChild<QDoubleSpinBox*>(QStringLiteral("inputPrice"));
+        auto* output = dialog.findChild<QDoubleSpinBox*>(QStringLiteral("outputPrice"));
+        QVERIFY(input && output);
+        QCOMPARE(input->text(), QStringLiteral("from the default price table"));
+        input->setValue(150.0); // $150 per 1M: a visible cost for a few calls
+        output->setValue(600.0);
+        const LMProfile p = dialog.profile();
+        QVERIFY(p.price);
+        QCOMPARE(p.price->inputPerMillion, 150.0);
+        QCOMPARE(p.price->outputPerMillion, 600.0);
+        // Saved in the profile's settings (the project file) and read back; shown again.
+        const Object settings = lmProfileSettings(p.lm, p.price);
+        QCOMPARE(settings.value(u"price").toObject().value(u"output").toDouble(), 600.0);
+        QCOMPARE(lmPriceFromProfile(settings), p.price);
+        QVERIFY(!lmPriceFromProfile(lmProfileSettings(p.lm)));
+        LMProfileDialog again(&manager, &keys);
+        again.setProfile(p);
+        QCOMPARE(again.profile().price, p.price);
+
+        // The profile's price is what the run manager costs its calls with.
+        manager.setPrices(profilePrices({{p.lm, p.price}}));
+        QCOMPARE(manager.prices()->find(p.lm.model), p.price);
+        QVERIFY(manager.prices()->find(QStringLiteral("openai/gpt-4o-mini"))); // defaults kept
+        RunRequest request;
+        request.program = std::make_shared<Predict>(Signature::fromString(u"question -> answer"));
+        request.lm = p.lm;
+        request.lm.cache = false; // a cache hit has no usage
+        QSignalSpy finished(&manager, &RunManager::predictFinished);
+        manager.predict(request, Example{{QStringLiteral("question"), Value("What is 2+3?")}});
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 30000);
+        const SessionSnapshot s = manager.sessionStats()->snapshot();
+        QVERIFY(s.promptTokens > 0);
+        const double expected = (s.promptTokens * 150.0 + s.completionTokens * 600.0) / 1e6;
+        QVERIFY2(std::abs(s.cost - expected) < 1e-9,
+                 qPrintable(QStringLiteral("%1 vs %2").arg(s.cost).arg(expected)));
     }
 
     void testSendsOneCallThroughTheRunManager()

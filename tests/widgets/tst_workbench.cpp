@@ -392,6 +392,75 @@ private Q_SLOTS:
         QVERIFY(file.readAll().contains("question -> answer: float"));
     }
 
+    void programsExportAndImportDspyJson()
+    {
+        QTemporaryDir dir;
+        const QString path =
+            copySampleProject(dir, QStringLiteral("arithmetic"), QStringLiteral("io.dspyproj"));
+        QVERIFY(!path.isEmpty());
+        MainWindow::unsavedPrompt() = [](const QString&) { return 1; };
+        MainWindow window(path);
+        QVERIFY2(window.document(), qPrintable(window.projectError()));
+        QCOMPARE(window.currentProgramName(), QString());
+        auto* editor = qobject_cast<GraphEditor*>(window.openProgram(QStringLiteral("main")));
+        QVERIFY(editor);
+        QCOMPARE(window.currentProgramName(), QStringLiteral("main"));
+
+        const QString out = dir.filePath(QStringLiteral("main.json"));
+        auto exported = window.exportProgramJson(QStringLiteral("main"), out);
+        QVERIFY2(exported, qPrintable(exported ? QString() : exported.error()));
+        QFile file(out);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        auto state = Value::fromJson(QString::fromUtf8(file.readAll()));
+        QVERIFY(state && state->isObject());
+        QVERIFY(state->toObject().contains(u"solve.predict")); // DSPy's predictor path
+        file.close();
+
+        // Edited as a Python user would, then imported: one undoable change.
+        Object root = state->toObject();
+        Object predict = root.value(u"solve.predict").toObject();
+        Object sig = predict.value(u"signature").toObject();
+        sig.insert(QStringLiteral("instructions"), Value("Imported from Python."));
+        predict.insert(QStringLiteral("signature"), Value(sig));
+        root.insert(QStringLiteral("solve.predict"), Value(predict));
+        const QString in = dir.filePath(QStringLiteral("in.json"));
+        QFile edited(in);
+        QVERIFY(edited.open(QIODevice::WriteOnly));
+        edited.write(Value(root).toJson().toUtf8());
+        edited.close();
+        QUndoStack* stack = window.document()->undoStack();
+        const int before = stack->count();
+        auto imported = window.importProgramJson(QStringLiteral("main"), in);
+        QVERIFY2(imported, qPrintable(imported ? QString() : imported.error()));
+        QCOMPARE(stack->count(), before + 1);
+        const ProgramGraph* graph = window.document()->project()->program(QStringLiteral("main"));
+        const NodeId solve = graph->nodeByName(QStringLiteral("solve"));
+        const auto instructions = [&] {
+            return graph->node(solve)
+                ->state.value(u"predict")
+                .toObject()
+                .value(u"signature")
+                .toObject()
+                .value(u"instructions")
+                .toString();
+        };
+        QCOMPARE(instructions(), QStringLiteral("Imported from Python."));
+        stack->undo();
+        QVERIFY(instructions() != QStringLiteral("Imported from Python."));
+
+        // A file that does not fit the program changes nothing and says why.
+        QFile bad(in);
+        QVERIFY(bad.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        bad.write("{\"other.predict\": {}}");
+        bad.close();
+        const int count = stack->count();
+        auto refused = window.importProgramJson(QStringLiteral("main"), in);
+        QVERIFY(!refused);
+        QVERIFY2(refused.error().contains(QStringLiteral("solve")), qPrintable(refused.error()));
+        QCOMPARE(stack->count(), count);
+        QVERIFY(!window.exportProgramJson(QStringLiteral("nope"), out));
+    }
+
     void selectingANodeEditsItInTheInspector()
     {
         QTemporaryDir dir;
