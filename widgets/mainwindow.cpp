@@ -1,10 +1,12 @@
 #include "mainwindow.h"
 
+#include "datasets/dataset.h"
 #include "datasets/samples.h"
 #include "datasetview.h"
 #include "evaluateview.h"
 #include "graph/grapheditor.h"
 #include "graph/graphscene.h"
+#include "graph/graphview.h"
 #include "graph/projectdatabase.h"
 #include "keystore.h"
 #include "lmprofiledialog.h"
@@ -27,6 +29,7 @@
 #include <QFileInfo>
 #include <QFutureWatcher>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListWidget>
 #include <QMenu>
 #include <QMenuBar>
@@ -575,7 +578,7 @@ EvaluateView* MainWindow::evaluateView()
 QStringList MainWindow::viewNames()
 {
     return {QStringLiteral("welcome"), QStringLiteral("signature"), QStringLiteral("evaluate"),
-            QStringLiteral("traces")};
+            QStringLiteral("traces"), QStringLiteral("graph")};
 }
 
 bool MainWindow::showView(const QString& name)
@@ -588,6 +591,35 @@ bool MainWindow::showView(const QString& name)
         m_tabs->setCurrentWidget(evaluateView());
     } else if (name == QLatin1String("traces")) {
         m_bottom->setCurrentWidget(m_traces);
+    } else if (name == QLatin1String("graph")) {
+        // The project's first program, its first LM node selected (the Inspector shows it) and
+        // the input form filled from the project's first dataset.
+        if (!m_document || m_document->project()->programNames().isEmpty())
+            return false;
+        const QString program = m_document->project()->programNames().first();
+        auto* editor = qobject_cast<GraphEditor*>(openProgram(program));
+        if (!editor)
+            return false;
+        for (NodeId id : editor->graph()->allNodeIds()) {
+            const QString kind = editor->graph()->node(id)->kind;
+            if (kind != nodekind::Input && kind != nodekind::Output) {
+                editor->scene()->nodeItem(id)->setSelected(true);
+                break;
+            }
+        }
+        if (!m_document->project()->datasets.isEmpty()) {
+            const DatasetRef& ref = m_document->project()->datasets.first();
+            const QString file = Project::resolvePath(m_document->path(), ref.path);
+            auto rows = file.endsWith(QLatin1String(".csv"), Qt::CaseInsensitive) ? loadCsv(file)
+                                                                                  : loadJsonl(file);
+            if (rows && !rows->isEmpty()) {
+                for (const auto& [key, value] : rows->first().toObject(false)) {
+                    if (QLineEdit* field = editor->inputField(key))
+                        field->setText(value.isString() ? value.toString() : value.toJson());
+                }
+            }
+        }
+        editor->view()->fitAll();
     } else {
         return false;
     }

@@ -1,5 +1,6 @@
 // dspy-workbench [PROJECT] [--screenshot FILE [--view NAME] [--size WxH]] [--startup-probe]
 #include "evaluateview.h"
+#include "graph/grapheditor.h"
 #include "mainwindow.h"
 #include "traceinspector.h"
 
@@ -165,8 +166,13 @@ int main(int argc, char** argv)
     }
     const QString viewName = parser.value(view);
     if (!window.showView(viewName)) {
-        std::fprintf(stderr, "dspy-workbench: unknown view %s (known: %s)\n", qPrintable(viewName),
-                     qPrintable(MainWindow::viewNames().join(QStringLiteral(", "))));
+        if (MainWindow::viewNames().contains(viewName))
+            std::fprintf(stderr, "dspy-workbench: the %s view needs a project with a program\n",
+                         qPrintable(viewName));
+        else
+            std::fprintf(stderr, "dspy-workbench: unknown view %s (known: %s)\n",
+                         qPrintable(viewName),
+                         qPrintable(MainWindow::viewNames().join(QStringLiteral(", "))));
         return 2;
     }
     // A screenshot must not depend on the layout a previous session saved.
@@ -189,6 +195,19 @@ int main(int argc, char** argv)
         });
         QTimer::singleShot(10000, &app, [&] { QApplication::exit(grabTo(window, file) ? 0 : 1); });
         traces->revealFirstLmCall();
+    } else if (viewName == QLatin1String("graph")) {
+        // Run the program once on the filled-in example: badges and outputs on the nodes.
+        auto* editor = qobject_cast<GraphEditor*>(window.tabs()->currentWidget());
+        const auto grab = [&] {
+            QTimer::singleShot(100, &app,
+                               [&] { QApplication::exit(grabTo(window, file) ? 0 : 1); });
+        };
+        if (editor) {
+            QObject::connect(editor, &GraphEditor::runFinished, &app, grab);
+            QTimer::singleShot(20000, &app, grab);
+        }
+        if (!editor || editor->run().isEmpty())
+            grab();
     } else {
         QTimer::singleShot(0, &app, [&] { QApplication::exit(grabTo(window, file) ? 0 : 1); });
     }

@@ -343,9 +343,20 @@ private Q_SLOTS:
         view.resize(600, 400);
         view.show();
         QVERIFY(QTest::qWaitForWindowExposed(&view));
+        // A new view fits its graph, a small one at its natural size.
+        QVERIFY(view.autoFit());
+        QVERIFY(view.zoom() <= 1.0);
+        QVERIFY(view.mapToScene(view.viewport()->rect())
+                    .boundingRect()
+                    .contains(scene.nodeItem(pred)->sceneBoundingRect()));
         const qreal z = view.zoom();
         QTest::keyClick(&view, Qt::Key_Plus, Qt::ControlModifier);
         QVERIFY(view.zoom() > z);
+        // Once the user zooms, a resize keeps their zoom.
+        QVERIFY(!view.autoFit());
+        const qreal chosen = view.zoom();
+        view.resize(300, 200);
+        QCOMPARE(view.zoom(), chosen);
         QTest::keyClick(&view, Qt::Key_Minus, Qt::ControlModifier);
         QTest::keyClick(&view, Qt::Key_Minus, Qt::ControlModifier);
         QVERIFY(view.zoom() < z);

@@ -641,24 +641,34 @@ private Q_SLOTS:
     void screenshotWritesAPngOfTheRequestedSize_data()
     {
         QTest::addColumn<QString>("view");
-        QTest::newRow("welcome") << QStringLiteral("welcome");
-        QTest::newRow("signature") << QStringLiteral("signature");
-        QTest::newRow("evaluate") << QStringLiteral("evaluate");
-        QTest::newRow("traces") << QStringLiteral("traces");
+        QTest::addColumn<QString>("project"); // a sample project copied for the run, or none
+        QTest::newRow("welcome") << QStringLiteral("welcome") << QString();
+        QTest::newRow("signature") << QStringLiteral("signature") << QString();
+        QTest::newRow("evaluate") << QStringLiteral("evaluate") << QString();
+        QTest::newRow("traces") << QStringLiteral("traces") << QString();
+        QTest::newRow("graph") << QStringLiteral("graph") << QStringLiteral("arithmetic");
     }
 
     void screenshotWritesAPngOfTheRequestedSize()
     {
         QFETCH(QString, view);
+        QFETCH(QString, project);
         const QString exe = qEnvironmentVariable("DSPY_WORKBENCH");
         QVERIFY2(!exe.isEmpty(), "DSPY_WORKBENCH is not set");
         QTemporaryDir dir;
         const QString file = dir.filePath(view + QStringLiteral(".png"));
+        QStringList args{QStringLiteral("--screenshot"), file,
+                         QStringLiteral("--view"),       view,
+                         QStringLiteral("--size"),       QStringLiteral("1024x700")};
+        if (!project.isEmpty()) {
+            const QString copy = copySampleProject(dir, project, QStringLiteral("shot.dspyproj"));
+            QVERIFY(!copy.isEmpty());
+            args.append(copy);
+        }
         QProcess proc;
         proc.setProcessChannelMode(QProcess::ForwardedErrorChannel);
         QSignalSpy done(&proc, &QProcess::finished);
-        proc.start(exe, {QStringLiteral("--screenshot"), file, QStringLiteral("--view"), view,
-                         QStringLiteral("--size"), QStringLiteral("1024x700")});
+        proc.start(exe, args);
         QVERIFY(done.wait(60000));
         QCOMPARE(proc.exitStatus(), QProcess::NormalExit);
         QCOMPARE(proc.exitCode(), 0);
@@ -684,6 +694,13 @@ private Q_SLOTS:
         QVERIFY(done.wait(60000));
         QCOMPARE(proc.exitCode(), 2);
         QVERIFY(proc.readAllStandardError().contains("unknown view"));
+        // A known view that needs what is not there says so.
+        proc.start(qEnvironmentVariable("DSPY_WORKBENCH"),
+                   {QStringLiteral("--screenshot"), dir.filePath(QStringLiteral("x.png")),
+                    QStringLiteral("--view"), QStringLiteral("graph")});
+        QVERIFY(done.wait(60000));
+        QCOMPARE(proc.exitCode(), 2);
+        QVERIFY(proc.readAllStandardError().contains("needs a project"));
     }
 
 private:

@@ -37,7 +37,6 @@ GraphEditor::GraphEditor(ProgramGraph* graph, QUndoStack* stack, RunManager* man
     m_scene = new GraphScene(graph, stack, this);
     m_view = new GraphView(m_scene, this);
     m_palette = new NodePalette(this);
-    m_palette->setMaximumWidth(180);
     connect(m_palette, &NodePalette::kindActivated, this, [this](const QString& kind) {
         pushAddNode(m_stack, m_graph, kind, m_view->visibleCentre());
     });
@@ -64,11 +63,20 @@ GraphEditor::GraphEditor(ProgramGraph* graph, QUndoStack* stack, RunManager* man
     connect(m_runButton, &QPushButton::clicked, this, [this] { run(); });
     connect(m_stopButton, &QPushButton::clicked, this, &GraphEditor::stop);
 
+    // Width goes to the graph: the palette narrow on the left, the input form under the view.
+    m_palette->setMaximumWidth(170);
+    auto* centre = new QSplitter(Qt::Vertical, this);
+    centre->addWidget(m_view);
+    centre->addWidget(side);
+    centre->setStretchFactor(0, 1);
+    centre->setStretchFactor(1, 0);
+    centre->setSizes({600, 150});
     auto* splitter = new QSplitter(this);
     splitter->addWidget(m_palette);
-    splitter->addWidget(m_view);
-    splitter->addWidget(side);
+    splitter->addWidget(centre);
+    splitter->setStretchFactor(0, 0);
     splitter->setStretchFactor(1, 1);
+    splitter->setSizes({165, 1000});
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(splitter);

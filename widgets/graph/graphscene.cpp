@@ -278,8 +278,9 @@ GraphScene::~GraphScene()
 {
     disconnect(m_graph, nullptr, this, nullptr);
     // QGraphicsScene's destructor removes the items and emits selectionChanged after this part
-    // of the object is gone: the items go now, with nothing listening.
-    disconnect(this, &QGraphicsScene::selectionChanged, this, nullptr);
+    // of the object is gone: the items go now, with nothing listening (neither the scene nor
+    // outside receivers, such as the main window's Inspector, which may be half destroyed too).
+    disconnect(this, &QGraphicsScene::selectionChanged, nullptr, nullptr);
     m_nodes.clear();
     m_edges.clear();
     clear();

@@ -63,6 +63,17 @@ void GraphView::fitAll()
     if (r.isEmpty())
         return;
     fitInView(r.adjusted(-40, -40, 40, 40), Qt::KeepAspectRatio);
+    if (zoom() > 1.0) { // a small graph stays at its natural size, centred
+        resetTransform();
+        centerOn(r.center());
+    }
+}
+
+void GraphView::resizeEvent(QResizeEvent* e)
+{
+    QGraphicsView::resizeEvent(e);
+    if (m_autoFit)
+        fitAll();
 }
 
 QPointF GraphView::visibleCentre() const
@@ -83,6 +94,7 @@ void GraphView::wheelEvent(QWheelEvent* e)
         QGraphicsView::wheelEvent(e);
         return;
     }
+    m_autoFit = false;
     zoomBy(dy > 0 ? 1.15 : 1 / 1.15);
     e->accept();
 }
@@ -91,8 +103,10 @@ void GraphView::keyPressEvent(QKeyEvent* e)
 {
     if (e->modifiers() & Qt::ControlModifier &&
         (e->key() == Qt::Key_Plus || e->key() == Qt::Key_Equal)) {
+        m_autoFit = false;
         zoomBy(1.15);
     } else if (e->modifiers() & Qt::ControlModifier && e->key() == Qt::Key_Minus) {
+        m_autoFit = false;
         zoomBy(1 / 1.15);
     } else if (e->key() == Qt::Key_F && e->modifiers() == Qt::NoModifier) {
         fitAll();
@@ -123,6 +137,7 @@ void GraphView::mousePressEvent(QMouseEvent* e)
 {
     if (e->button() == Qt::MiddleButton || (m_space && e->button() == Qt::LeftButton)) {
         m_panning = true;
+        m_autoFit = false;
         m_panLast = e->position().toPoint();
         viewport()->setCursor(Qt::ClosedHandCursor);
         e->accept();

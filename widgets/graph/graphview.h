@@ -34,7 +34,10 @@ public:
     GraphScene* graphScene() const { return m_scene; }
     qreal zoom() const { return transform().m11(); }
     void zoomBy(qreal factor);
+    // Fits the graph in the view, never enlarged past 100 %. Until the user zooms or pans, the
+    // view fits again whenever it is resized (a new tab is laid out after it is built).
     void fitAll();
+    bool autoFit() const { return m_autoFit; }
     // Adds a node of `kind` centred at a scene position (undoable); returns its id.
     int addNodeAt(const QString& kind, QPointF scenePos);
     QPointF visibleCentre() const;
@@ -49,11 +52,13 @@ protected:
     void dragEnterEvent(QDragEnterEvent* e) override;
     void dragMoveEvent(QDragMoveEvent* e) override;
     void dropEvent(QDropEvent* e) override;
+    void resizeEvent(QResizeEvent* e) override;
 
 private:
     GraphScene* m_scene;
     bool m_space = false;
     bool m_panning = false;
+    bool m_autoFit = true;
     QPoint m_panLast;
 };
 
