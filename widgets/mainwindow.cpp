@@ -1154,9 +1154,15 @@ QWidget* MainWindow::createProgramEditor(const QString& name, ProgramGraph* grap
             [this, editor] { editor->setLM(currentLM()); });
     // Subgraph programs of the project; files relative to the project's folder.
     editor->setEnvironment([this, name] {
-        GraphEnvironment env = m_document->project()->environment(name);
-        env.baseDir = QFileInfo(m_document->path()).absolutePath();
-        return env;
+        // Retrieve nodes' corpora are indexed by the first search of a run (on its worker
+        // thread), once per session; nothing here reads a file.
+        auto env = m_document->project()->runEnvironment(
+            name, m_document->path(), m_indexDir.path(), false, &m_corpusRetrievers);
+        if (env)
+            return *env;
+        GraphEnvironment plain = m_document->project()->environment(name);
+        plain.baseDir = QFileInfo(m_document->path()).absolutePath();
+        return plain; // the run reports the Retrieve node without a corpus
     });
     connect(editor, &GraphEditor::nodeActivated, this,
             [this, graph](NodeId id, const QString& runId) {

@@ -2,10 +2,12 @@
 
 #include "graph/programgraph.h"
 #include "graph/projectdatabase.h"
+#include "retrieve/retriever.h"
 #include "runtime/expected.h"
 #include "runtime/runmanager.h"
 
 #include <QMainWindow>
+#include <QTemporaryDir>
 
 #include <functional>
 
@@ -172,6 +174,8 @@ private:
     QTreeWidgetItem* m_signaturesSection = nullptr;
     QHash<QString, SignatureEditor*> m_projectSignatureTabs;
     bool m_syncingSignatures = false;
+    QTemporaryDir m_indexDir;                        // Retrieve nodes' corpus indexes
+    QHash<QString, RetrieverPtr> m_corpusRetrievers; // by corpus path, for the session
     void syncProjectSignatureEditors(); // after undo/redo/replace: the editors show the project
     QHash<QString, QWidget*> m_programTabs;
     QHash<QString, DatasetView*> m_datasetTabs;

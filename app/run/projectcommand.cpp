@@ -150,37 +150,11 @@ std::unique_ptr<GraphProgram> projectProgramFrom(const QString& cmd, const Optio
     // Retrieve nodes search the corpus of their settings "corpus" (a JSONL file or folder,
     // relative to the project file, or a resource path such as :/dspy/datasets/corpus.jsonl),
     // indexed with FTS5 into a temporary folder for this run.
-    GraphEnvironment env = project->environment(name);
-    env.baseDir = QFileInfo(path).absolutePath();
-    for (NodeId id : graph->allNodeIds()) {
-        const GraphNode* n = graph->node(id);
-        if (n->kind != nodekind::Retrieve || env.retriever)
-            continue;
-        const QString corpus = n->settings.value(u"corpus").toString();
-        if (corpus.isEmpty())
-            throw std::runtime_error(
-                QStringLiteral("%1: Retrieve node '%2' names no \"corpus\" in its settings")
-                    .arg(cmd, n->name)
-                    .toStdString());
-        const QString corpusPath =
-            corpus.startsWith(u':') ? corpus : Project::resolvePath(path, corpus);
-        auto docs = FTS5Retriever::readCorpus(corpusPath);
-        if (!docs)
-            throw std::runtime_error(
-                QStringLiteral("%1: node '%2': %3").arg(cmd, n->name, docs.error()).toStdString());
-        static QTemporaryDir indexDir;
-        const QString indexPath = indexDir.filePath(QStringLiteral("graph-%1.sqlite").arg(id));
-        if (auto built = FTS5Retriever::build(*docs, indexPath); !built)
-            throw std::runtime_error(
-                QStringLiteral("%1: node '%2': %3").arg(cmd, n->name, built.error()).toStdString());
-        auto opened = FTS5Retriever::open(indexPath);
-        if (!opened)
-            throw std::runtime_error(QStringLiteral("%1: node '%2': %3")
-                                         .arg(cmd, n->name, opened.error())
-                                         .toStdString());
-        env.retriever = *opened;
-    }
-    auto program = GraphProgram::build(*graph, env);
+    static QTemporaryDir indexDir;
+    auto env = project->runEnvironment(name, path, indexDir.path(), true);
+    if (!env)
+        throw std::runtime_error(QStringLiteral("%1: %2").arg(cmd, env.error()).toStdString());
+    auto program = GraphProgram::build(*graph, *env);
     if (!program)
         throw std::runtime_error(QStringLiteral("%1: program '%2' cannot run:\n%3")
                                      .arg(cmd, name, program.error())

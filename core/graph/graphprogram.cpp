@@ -211,12 +211,14 @@ Expected<std::unique_ptr<Module>, QString> makeModule(const GraphNode& n,
         return std::unique_ptr<Module>(std::make_unique<MultiChainComparison>(
             sig, intSetting(s, "M", 3), doubleSetting(s, "temperature", 0.7), config));
     if (n.kind == nodekind::Retrieve) {
-        if (!env.retriever && !env.stateOnly)
+        const RetrieverPtr retriever =
+            env.corpusRetrievers.value(s.value(u"corpus").toString(), env.retriever);
+        if (!retriever && !env.stateOnly)
             return unexpected(QStringLiteral("node '%1': no retriever is configured for Retrieve "
                                              "nodes")
                                   .arg(n.name));
         return std::unique_ptr<Module>(
-            std::make_unique<Retrieve>(intSetting(s, "k", 3), env.retriever));
+            std::make_unique<Retrieve>(intSetting(s, "k", 3), retriever));
     }
     if (n.kind == nodekind::Majority)
         return std::unique_ptr<Module>(

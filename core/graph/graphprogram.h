@@ -43,7 +43,10 @@ namespace dspy {
 // What nodes need from outside the graph.
 struct GraphEnvironment
 {
-    RetrieverPtr retriever;     // for Retrieve nodes
+    RetrieverPtr retriever; // for Retrieve nodes
+    // Retrieve nodes whose settings name a "corpus" search this corpus's retriever (keyed by
+    // the settings' text), before `retriever`. Project::runEnvironment() fills it.
+    QHash<QString, RetrieverPtr> corpusRetrievers;
     QHash<QString, Tool> tools; // ReAct nodes' settings "tools" may name these
     // Build only to read or write predictor state: Retrieve nodes need no retriever.
     bool stateOnly = false;

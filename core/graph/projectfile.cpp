@@ -1,8 +1,11 @@
 #include "graph/projectfile.h"
 
+#include "retrieve/corpusretriever.h"
+
 #include "modules/predict.h"
 #include "modules/retrieve.h"
 
+#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -533,6 +536,54 @@ GraphEnvironment Project::environment(const QString& programName) const
     env.programs = [this](const QString& name) { return program(name); };
     if (!programName.isEmpty())
         env.enclosingPrograms.append(programName);
+    return env;
+}
+
+Expected<GraphEnvironment, QString>
+Project::runEnvironment(const QString& programName, const QString& projectPath,
+                        const QString& indexDir, bool prepare,
+                        QHash<QString, RetrieverPtr>* reuse) const
+{
+    GraphEnvironment env = environment(programName);
+    env.baseDir = QFileInfo(projectPath).absolutePath();
+    for (const QString& name : programNames()) {
+        const ProgramGraph* graph = program(name);
+        for (NodeId id : graph->allNodeIds()) {
+            const GraphNode* n = graph->node(id);
+            if (n->kind != nodekind::Retrieve)
+                continue;
+            const QString corpus = n->settings.value(u"corpus").toString();
+            if (corpus.isEmpty()) {
+                if (name == programName)
+                    return unexpected(
+                        QStringLiteral("Retrieve node '%1' names no \"corpus\" in its settings")
+                            .arg(n->name));
+                continue; // another program's: it fails when that one runs
+            }
+            if (env.corpusRetrievers.contains(corpus))
+                continue;
+            const QString path =
+                corpus.startsWith(u':') ? corpus : resolvePath(projectPath, corpus);
+            RetrieverPtr retriever = reuse ? reuse->value(path) : nullptr;
+            if (!retriever) {
+                const QString file =
+                    QStringLiteral("corpus-%1.sqlite")
+                        .arg(QString::fromLatin1(
+                            QCryptographicHash::hash(path.toUtf8(), QCryptographicHash::Sha1)
+                                .toHex()
+                                .left(16)));
+                auto made = std::make_shared<CorpusRetriever>(path, QDir(indexDir).filePath(file));
+                if (prepare) {
+                    if (auto ok = made->prepare(); !ok)
+                        return unexpected(QStringLiteral("node '%1': %2").arg(n->name, ok.error()));
+                }
+                retriever = made;
+                if (reuse)
+                    reuse->insert(path, retriever);
+            }
+            env.corpusRetrievers.insert(corpus, retriever);
+        }
+    }
     return env;
 }
 

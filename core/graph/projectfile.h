@@ -104,6 +104,16 @@ public:
     // What GraphProgram::build needs to run this project's program `programName`: Subgraph
     // nodes find the project's other programs (the environment refers to this project).
     GraphEnvironment environment(const QString& programName = {}) const;
+    // environment() plus what running needs: baseDir (the project file's folder) and, for every
+    // Retrieve node of the project's programs, a BM25 retriever over its settings "corpus" (a
+    // JSONL file or folder relative to the project file, or a resource path such as
+    // :/dspy/datasets/corpus.jsonl; a CorpusRetriever indexing into `indexDir`). With `prepare`
+    // the corpora are read and indexed now and a missing or unreadable one fails naming the node;
+    // without, this reads no file (the GUI thread may call it) and the first search indexes.
+    // `reuse` (by corpus path) keeps retrievers, and so their indexes, across runs.
+    Expected<GraphEnvironment, QString>
+    runEnvironment(const QString& programName, const QString& projectPath, const QString& indexDir,
+                   bool prepare, QHash<QString, RetrieverPtr>* reuse = nullptr) const;
 
     // "<dir>/NAME.dspydb" for "<dir>/NAME.dspyproj".
     static QString databasePath(const QString& projectPath);

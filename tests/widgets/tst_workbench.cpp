@@ -20,6 +20,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QComboBox>
+#include <QDir>
 #include <QDockWidget>
 #include <QDropEvent>
 #include <QFile>
@@ -499,6 +500,40 @@ private Q_SLOTS:
         QCOMPARE(window.nodeInspector()->node(), solve);
         editor->scene()->clearSelection();
         QCOMPARE(window.nodeInspector()->node(), InvalidNodeId);
+    }
+
+    void theRagSampleRunsInTheGraphEditor()
+    {
+        // The sample's layout: projects/rag.dspyproj reads ../datasets/corpus.jsonl.
+        QTemporaryDir dir;
+        QVERIFY(QDir(dir.path()).mkpath(QStringLiteral("projects")));
+        QVERIFY(QDir(dir.path()).mkpath(QStringLiteral("datasets")));
+        const QString path = dir.filePath(QStringLiteral("projects/rag.dspyproj"));
+        QVERIFY(
+            QFile::copy(QStringLiteral(DSPY_SOURCE_DIR "/resources/projects/rag.dspyproj"), path));
+        QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner);
+        QVERIFY(QFile::copy(QStringLiteral(DSPY_SOURCE_DIR "/resources/datasets/corpus.jsonl"),
+                            dir.filePath(QStringLiteral("datasets/corpus.jsonl"))));
+        MainWindow::unsavedPrompt() = [](const QString&) { return 1; };
+        MainWindow window(path);
+        QVERIFY2(window.document(), qPrintable(window.projectError()));
+        auto* editor = qobject_cast<GraphEditor*>(window.openProgram(QStringLiteral("main")));
+        QVERIFY(editor);
+        editor->inputField(QStringLiteral("question"))
+            ->setText(QStringLiteral("Who founded Kestgard Company?"));
+        QSignalSpy finished(editor, &GraphEditor::runFinished);
+        QVERIFY2(!editor->run().isEmpty(), qPrintable(editor->message()));
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 30000);
+        const auto outcome = finished.first().first().value<PredictOutcome>();
+        QVERIFY2(outcome.error.isEmpty(), qPrintable(outcome.error));
+        QVERIFY(!outcome.prediction.get(u"answer").toString().isEmpty());
+        // The corpus was searched: the gold passage reached the answering node's prompt as
+        // context (what the simulated LM then makes of it is its accuracy model's business).
+        QCOMPARE(outcome.trace.size(), 1);
+        QVERIFY(outcome.trace.first()
+                    .inputs.value(u"context")
+                    .toJson()
+                    .contains(QStringLiteral("Quirin Istov")));
     }
 
     void aNodeAndAnEvaluationRowOpenTheirTraces()
