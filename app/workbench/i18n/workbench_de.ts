@@ -9,12 +9,12 @@
         <translation>%1 in Zeile %2 bearbeiten</translation>
     </message>
     <message>
-        <location filename="../../../widgets/datasetview.cpp" line="67"/>
+        <location filename="../../../widgets/datasetview.cpp" line="70"/>
         <source>Delete row %1</source>
         <translation>Zeile %1 löschen</translation>
     </message>
     <message>
-        <location filename="../../../widgets/datasetview.cpp" line="68"/>
+        <location filename="../../../widgets/datasetview.cpp" line="71"/>
         <source>Add row %1</source>
         <translation>Zeile %1 hinzufügen</translation>
     </message>
@@ -27,44 +27,44 @@
 <context>
     <name>dspy::ui</name>
     <message>
-        <location filename="../../../widgets/graph/graphcommands.cpp" line="211"/>
-        <location filename="../../../widgets/graph/graphcommands.cpp" line="227"/>
-        <location filename="../../../widgets/graph/graphcommands.cpp" line="235"/>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="229"/>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="246"/>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="254"/>
         <source>no such node</source>
         <translation>kein solcher Knoten</translation>
     </message>
     <message>
-        <location filename="../../../widgets/graph/graphcommands.cpp" line="213"/>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="231"/>
         <source>&apos;%1&apos; is not a valid node name (letters, digits and _, not starting with a digit)</source>
         <translation>„%1“ ist kein gültiger Knotenname (Buchstaben, Ziffern und _, nicht mit einer Ziffer beginnend)</translation>
     </message>
     <message>
-        <location filename="../../../widgets/graph/graphcommands.cpp" line="219"/>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="238"/>
         <source>a node named &apos;%1&apos; already exists</source>
         <translation>ein Knoten namens „%1“ existiert bereits</translation>
     </message>
     <message>
-        <location filename="../../../widgets/graph/graphcommands.cpp" line="239"/>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="258"/>
         <source>settings must be a JSON object: %1</source>
         <translation>Einstellungen müssen ein JSON-Objekt sein: %1</translation>
     </message>
     <message>
-        <location filename="../../../widgets/graph/graphcommands.cpp" line="325"/>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="343"/>
         <source>the clipboard holds no graph nodes</source>
         <translation>die Zwischenablage enthält keine Graphknoten</translation>
     </message>
     <message>
-        <location filename="../../../widgets/graph/graphcommands.cpp" line="329"/>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="347"/>
         <source>the copied nodes are not valid JSON: %1</source>
         <translation>die kopierten Knoten sind kein gültiges JSON: %1</translation>
     </message>
     <message>
-        <location filename="../../../widgets/graph/graphcommands.cpp" line="356"/>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="374"/>
         <source>nothing to paste</source>
         <translation>nichts einzufügen</translation>
     </message>
     <message>
-        <location filename="../../../widgets/graph/graphcommands.cpp" line="369"/>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="387"/>
         <source>Paste</source>
         <translation>Einfügen</translation>
     </message>
@@ -72,7 +72,7 @@
 <context>
     <name>dspy::ui::AddNodeCommand</name>
     <message>
-        <location filename="../../../widgets/graph/graphcommands.cpp" line="56"/>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="55"/>
         <source>Add %1</source>
         <translation>%1 hinzufügen</translation>
     </message>
@@ -80,47 +80,47 @@
 <context>
     <name>dspy::ui::AddToDatasetDialog</name>
     <message>
-        <location filename="../../../widgets/datasetview.cpp" line="401"/>
+        <location filename="../../../widgets/datasetview.cpp" line="412"/>
         <source>Add to dataset</source>
         <translation>Zum Datensatz hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../../widgets/datasetview.cpp" line="402"/>
+        <location filename="../../../widgets/datasetview.cpp" line="413"/>
         <source>Field</source>
         <translation>Feld</translation>
     </message>
     <message>
-        <location filename="../../../widgets/datasetview.cpp" line="402"/>
+        <location filename="../../../widgets/datasetview.cpp" line="413"/>
         <source>Kind</source>
         <translation>Art</translation>
     </message>
     <message>
-        <location filename="../../../widgets/datasetview.cpp" line="402"/>
+        <location filename="../../../widgets/datasetview.cpp" line="413"/>
         <source>Value</source>
         <translation>Wert</translation>
     </message>
     <message>
-        <location filename="../../../widgets/datasetview.cpp" line="413"/>
+        <location filename="../../../widgets/datasetview.cpp" line="424"/>
         <source>input</source>
         <translation>Eingabe</translation>
     </message>
     <message>
-        <location filename="../../../widgets/datasetview.cpp" line="413"/>
+        <location filename="../../../widgets/datasetview.cpp" line="424"/>
         <source>label</source>
         <translation>Label</translation>
     </message>
     <message>
-        <location filename="../../../widgets/datasetview.cpp" line="424"/>
+        <location filename="../../../widgets/datasetview.cpp" line="435"/>
         <source>Add</source>
         <translation>Hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../../widgets/datasetview.cpp" line="425"/>
+        <location filename="../../../widgets/datasetview.cpp" line="436"/>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <location filename="../../../widgets/datasetview.cpp" line="433"/>
+        <location filename="../../../widgets/datasetview.cpp" line="444"/>
         <source>Correct the label before adding the example.</source>
         <translation>Korrigieren Sie das Label, bevor Sie das Beispiel hinzufügen.</translation>
     </message>
@@ -128,12 +128,12 @@
 <context>
     <name>dspy::ui::ConnectCommand</name>
     <message>
-        <location filename="../../../widgets/graph/graphcommands.cpp" line="112"/>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="111"/>
         <source>Connect</source>
         <translation>Verbinden</translation>
     </message>
     <message>
-        <location filename="../../../widgets/graph/graphcommands.cpp" line="112"/>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="111"/>
         <source>Disconnect</source>
         <translation>Trennen</translation>
     </message>
@@ -141,12 +141,12 @@
 <context>
     <name>dspy::ui::DatasetModel</name>
     <message>
-        <location filename="../../../widgets/datasetview.cpp" line="119"/>
+        <location filename="../../../widgets/datasetview.cpp" line="131"/>
         <source>The dataset has no file.</source>
         <translation>Der Datensatz hat keine Datei.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../../widgets/datasetview.cpp" line="169"/>
+        <location filename="../../../widgets/datasetview.cpp" line="181"/>
         <source>Delete %n row(s)</source>
         <translation>
             <numerusform>%n Zeile löschen</numerusform>
@@ -154,27 +154,27 @@
         </translation>
     </message>
     <message>
-        <location filename="../../../widgets/datasetview.cpp" line="225"/>
+        <location filename="../../../widgets/datasetview.cpp" line="237"/>
         <source>split</source>
         <translation>Aufteilung</translation>
     </message>
     <message>
-        <location filename="../../../widgets/datasetview.cpp" line="230"/>
+        <location filename="../../../widgets/datasetview.cpp" line="242"/>
         <source>%1 (input)</source>
         <translation>%1 (Eingabe)</translation>
     </message>
     <message>
-        <location filename="../../../widgets/datasetview.cpp" line="230"/>
+        <location filename="../../../widgets/datasetview.cpp" line="242"/>
         <source>%1 (label)</source>
         <translation>%1 (Label)</translation>
     </message>
     <message>
-        <location filename="../../../widgets/datasetview.cpp" line="237"/>
+        <location filename="../../../widgets/datasetview.cpp" line="249"/>
         <source>An input field: the program receives it.</source>
         <translation>Ein Eingabefeld: Das Programm erhält es.</translation>
     </message>
     <message>
-        <location filename="../../../widgets/datasetview.cpp" line="238"/>
+        <location filename="../../../widgets/datasetview.cpp" line="250"/>
         <source>A label: the metric compares the prediction with it.</source>
         <translation>Ein Label: Die Metrik vergleicht die Vorhersage damit.</translation>
     </message>
@@ -182,62 +182,62 @@
 <context>
     <name>dspy::ui::DatasetView</name>
     <message>
-        <location filename="../../../widgets/datasetview.cpp" line="322"/>
+        <location filename="../../../widgets/datasetview.cpp" line="334"/>
         <source>Mark %1 as a label</source>
         <translation>%1 als Label markieren</translation>
     </message>
     <message>
-        <location filename="../../../widgets/datasetview.cpp" line="323"/>
+        <location filename="../../../widgets/datasetview.cpp" line="335"/>
         <source>Mark %1 as an input</source>
         <translation>%1 als Eingabe markieren</translation>
     </message>
     <message>
-        <location filename="../../../widgets/datasetview.cpp" line="330"/>
+        <location filename="../../../widgets/datasetview.cpp" line="342"/>
         <source>Add row</source>
         <translation>Zeile hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../../widgets/datasetview.cpp" line="331"/>
+        <location filename="../../../widgets/datasetview.cpp" line="343"/>
         <source>Delete rows</source>
         <translation>Zeilen löschen</translation>
     </message>
     <message>
-        <location filename="../../../widgets/datasetview.cpp" line="332"/>
+        <location filename="../../../widgets/datasetview.cpp" line="344"/>
         <source>Save</source>
         <translation>Speichern</translation>
     </message>
     <message>
-        <location filename="../../../widgets/datasetview.cpp" line="340"/>
+        <location filename="../../../widgets/datasetview.cpp" line="352"/>
         <source>Split</source>
         <translation>Aufteilen</translation>
     </message>
     <message>
-        <location filename="../../../widgets/datasetview.cpp" line="351"/>
+        <location filename="../../../widgets/datasetview.cpp" line="363"/>
         <source>Cannot save: %1</source>
         <translation>Speichern nicht möglich: %1</translation>
     </message>
     <message>
-        <location filename="../../../widgets/datasetview.cpp" line="353"/>
+        <location filename="../../../widgets/datasetview.cpp" line="365"/>
         <source>Saved %1</source>
         <translation>%1 gespeichert</translation>
     </message>
     <message>
-        <location filename="../../../widgets/datasetview.cpp" line="362"/>
+        <location filename="../../../widgets/datasetview.cpp" line="374"/>
         <source>Train fraction</source>
         <translation>Trainingsanteil</translation>
     </message>
     <message>
-        <location filename="../../../widgets/datasetview.cpp" line="364"/>
+        <location filename="../../../widgets/datasetview.cpp" line="376"/>
         <source>Seed</source>
         <translation>Seed</translation>
     </message>
     <message>
-        <location filename="../../../widgets/datasetview.cpp" line="391"/>
+        <location filename="../../../widgets/datasetview.cpp" line="403"/>
         <source>Cannot split: %1</source>
         <translation>Aufteilen nicht möglich: %1</translation>
     </message>
     <message>
-        <location filename="../../../widgets/datasetview.cpp" line="393"/>
+        <location filename="../../../widgets/datasetview.cpp" line="405"/>
         <source>train %1, dev %2</source>
         <translation>Training %1, Entwicklung %2</translation>
     </message>
@@ -245,7 +245,7 @@
 <context>
     <name>dspy::ui::DeleteCommand</name>
     <message>
-        <location filename="../../../widgets/graph/graphcommands.cpp" line="91"/>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="90"/>
         <source>Disconnect</source>
         <translation>Trennen</translation>
     </message>
@@ -253,139 +253,164 @@
 <context>
     <name>dspy::ui::EvaluateView</name>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="63"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="66"/>
         <source>first </source>
         <translation>erste </translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="64"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="67"/>
         <source> examples</source>
         <translation> Beispiele</translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="65"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="68"/>
         <source>Evaluate</source>
         <translation>Evaluieren</translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="66"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="69"/>
         <source>Stop</source>
         <translation>Stopp</translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="68"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="71"/>
         <source>Export</source>
         <translation>Exportieren</translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="71"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="74"/>
         <source>CSV…</source>
         <translation>CSV…</translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="72"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="75"/>
         <source>JSON…</source>
         <translation>JSON…</translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="80"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="76"/>
+        <source>Chart as PNG…</source>
+        <translation>Diagramm als PNG…</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="84"/>
         <source>Filter results</source>
         <translation>Ergebnisse filtern</translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="85"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="89"/>
         <source>#</source>
         <translation>#</translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="85"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="89"/>
         <source>Inputs</source>
         <translation>Eingaben</translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="85"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="89"/>
         <source>Prediction</source>
         <translation>Vorhersage</translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="85"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="89"/>
         <source>Gold</source>
         <translation>Soll</translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="85"/>
-        <location filename="../../../widgets/evaluateview.cpp" line="280"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="89"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="298"/>
         <source>Score</source>
         <translation>Bewertung</translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="85"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="89"/>
         <source>Error</source>
         <translation>Fehler</translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="100"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="102"/>
+        <source>Double-click a row to open its trace</source>
+        <translation>Doppelklick auf eine Zeile öffnet ihren Trace</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="106"/>
         <source>Score histogram</source>
         <translation>Histogramm der Bewertungen</translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="107"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="113"/>
         <source>Sample</source>
         <translation>Beispielprojekt</translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="166"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="172"/>
         <source>Cannot load the sample %1</source>
         <translation>Das Beispiel %1 kann nicht geladen werden</translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="170"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="176"/>
         <source>Evaluate %1</source>
         <translation>%1 evaluieren</translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="197"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="203"/>
         <source>%1 / %2, score %3%</source>
         <translation>%1 / %2, Bewertung %3 %</translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="211"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="218"/>
         <source>Stopped: score %1%</source>
         <translation>Abgebrochen: Bewertung %1 %</translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="212"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="219"/>
         <source>Score %1%</source>
         <translation>Bewertung %1 %</translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="267"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="285"/>
         <source>Examples</source>
         <translation>Beispiele</translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="293"/>
-        <location filename="../../../widgets/evaluateview.cpp" line="300"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="311"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="318"/>
         <source>Nothing evaluated yet</source>
         <translation>Noch nichts evaluiert</translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="308"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="336"/>
+        <source>cannot write %1: %2</source>
+        <translation>%1 kann nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="345"/>
         <source>Export results</source>
         <translation>Ergebnisse exportieren</translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="308"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="345"/>
+        <source>Export chart</source>
+        <translation>Diagramm exportieren</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="346"/>
+        <source>PNG images (*.png)</source>
+        <translation>PNG-Bilder (*.png)</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="347"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV-Dateien (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="308"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="348"/>
         <source>JSON files (*.json)</source>
         <translation>JSON-Dateien (*.json)</translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="313"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="353"/>
         <source>Export failed</source>
         <translation>Export fehlgeschlagen</translation>
     </message>
@@ -393,7 +418,7 @@
 <context>
     <name>dspy::ui::GraphCommands</name>
     <message numerus="yes">
-        <location filename="../../../widgets/graph/graphcommands.cpp" line="93"/>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="92"/>
         <source>Delete %n node(s)</source>
         <translation>
             <numerusform>%n Knoten löschen</numerusform>
@@ -404,49 +429,49 @@
 <context>
     <name>dspy::ui::GraphEditor</name>
     <message>
-        <location filename="../../../widgets/graph/grapheditor.cpp" line="48"/>
+        <location filename="../../../widgets/graph/grapheditor.cpp" line="47"/>
         <source>Inputs</source>
         <translation>Eingaben</translation>
     </message>
     <message>
-        <location filename="../../../widgets/graph/grapheditor.cpp" line="51"/>
+        <location filename="../../../widgets/graph/grapheditor.cpp" line="50"/>
         <source>Run</source>
         <translation>Ausführen</translation>
     </message>
     <message>
-        <location filename="../../../widgets/graph/grapheditor.cpp" line="53"/>
+        <location filename="../../../widgets/graph/grapheditor.cpp" line="52"/>
         <source>Stop</source>
         <translation>Stopp</translation>
     </message>
     <message>
-        <location filename="../../../widgets/graph/grapheditor.cpp" line="91"/>
+        <location filename="../../../widgets/graph/grapheditor.cpp" line="100"/>
         <source>Stopped.</source>
         <translation>Abgebrochen.</translation>
     </message>
     <message>
-        <location filename="../../../widgets/graph/grapheditor.cpp" line="93"/>
+        <location filename="../../../widgets/graph/grapheditor.cpp" line="102"/>
         <source>Done in %1 ms: %2</source>
         <translation>Fertig in %1 ms: %2</translation>
     </message>
     <message>
-        <location filename="../../../widgets/graph/grapheditor.cpp" line="96"/>
+        <location filename="../../../widgets/graph/grapheditor.cpp" line="103"/>
         <source>Failed: %1</source>
         <translation>Fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../../../widgets/graph/grapheditor.cpp" line="133"/>
+        <location filename="../../../widgets/graph/grapheditor.cpp" line="140"/>
         <source>Cannot run:
 %1</source>
         <translation>Ausführen nicht möglich:
 %1</translation>
     </message>
     <message>
-        <location filename="../../../widgets/graph/grapheditor.cpp" line="159"/>
+        <location filename="../../../widgets/graph/grapheditor.cpp" line="166"/>
         <source>Run program</source>
         <translation>Programm ausführen</translation>
     </message>
     <message>
-        <location filename="../../../widgets/graph/grapheditor.cpp" line="165"/>
+        <location filename="../../../widgets/graph/grapheditor.cpp" line="172"/>
         <source>Running…</source>
         <translation>Läuft…</translation>
     </message>
@@ -454,7 +479,7 @@
 <context>
     <name>dspy::ui::GraphScene</name>
     <message>
-        <location filename="../../../widgets/graph/graphscene.cpp" line="491"/>
+        <location filename="../../../widgets/graph/graphscene.cpp" line="505"/>
         <source>Connected</source>
         <translation>Verbunden</translation>
     </message>
@@ -482,88 +507,103 @@
         <translation>unbegrenzt</translation>
     </message>
     <message>
-        <location filename="../../../widgets/lmprofiledialog.cpp" line="45"/>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="50"/>
+        <source>from the default price table</source>
+        <translation>aus der Standard-Preistabelle</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="57"/>
         <source>the provider&apos;s default, e.g. OPENAI_API_KEY</source>
         <translation>Standard des Anbieters, z. B. OPENAI_API_KEY</translation>
     </message>
     <message>
-        <location filename="../../../widgets/lmprofiledialog.cpp" line="48"/>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="60"/>
         <source>stored in the keychain, never in project files</source>
         <translation>im Schlüsselbund gespeichert, nie in Projektdateien</translation>
     </message>
     <message>
-        <location filename="../../../widgets/lmprofiledialog.cpp" line="49"/>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="61"/>
         <source>Test</source>
         <translation>Testen</translation>
     </message>
     <message>
-        <location filename="../../../widgets/lmprofiledialog.cpp" line="55"/>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="67"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../../widgets/lmprofiledialog.cpp" line="56"/>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="68"/>
         <source>Provider</source>
         <translation>Anbieter</translation>
     </message>
     <message>
-        <location filename="../../../widgets/lmprofiledialog.cpp" line="57"/>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="69"/>
         <source>Model</source>
         <translation>Modell</translation>
     </message>
     <message>
-        <location filename="../../../widgets/lmprofiledialog.cpp" line="58"/>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="70"/>
         <source>Base URL</source>
         <translation>Basis-URL</translation>
     </message>
     <message>
-        <location filename="../../../widgets/lmprofiledialog.cpp" line="59"/>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="71"/>
         <source>Temperature</source>
         <translation>Temperatur</translation>
     </message>
     <message>
-        <location filename="../../../widgets/lmprofiledialog.cpp" line="60"/>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="72"/>
         <source>Max tokens</source>
         <translation>Max. Tokens</translation>
     </message>
     <message>
-        <location filename="../../../widgets/lmprofiledialog.cpp" line="61"/>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="73"/>
         <source>Concurrency</source>
         <translation>Parallelität</translation>
     </message>
     <message>
-        <location filename="../../../widgets/lmprofiledialog.cpp" line="62"/>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="74"/>
+        <source>Input price / 1M tokens</source>
+        <translation>Eingabepreis / 1 Mio. Tokens</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="75"/>
+        <source>Output price / 1M tokens</source>
+        <translation>Ausgabepreis / 1 Mio. Tokens</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="76"/>
         <source>Key variable</source>
         <translation>Schlüsselvariable</translation>
     </message>
     <message>
-        <location filename="../../../widgets/lmprofiledialog.cpp" line="63"/>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="77"/>
         <source>API key</source>
         <translation>API-Schlüssel</translation>
     </message>
     <message>
-        <location filename="../../../widgets/lmprofiledialog.cpp" line="89"/>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="103"/>
         <source>OK in %1 ms: %2</source>
         <translation>OK in %1 ms: %2</translation>
     </message>
     <message>
-        <location filename="../../../widgets/lmprofiledialog.cpp" line="90"/>
-        <location filename="../../../widgets/lmprofiledialog.cpp" line="100"/>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="104"/>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="114"/>
         <source>Failed: %1</source>
         <translation>Fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../../../widgets/lmprofiledialog.cpp" line="104"/>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="118"/>
         <source>Simulated</source>
         <translation>Simuliert</translation>
     </message>
     <message>
-        <location filename="../../../widgets/lmprofiledialog.cpp" line="196"/>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="253"/>
         <source>Testing…</source>
         <translation>Teste…</translation>
     </message>
     <message>
-        <location filename="../../../widgets/lmprofiledialog.cpp" line="209"/>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="266"/>
         <source>Test profile %1</source>
         <translation>Profil %1 testen</translation>
     </message>
@@ -571,148 +611,148 @@
 <context>
     <name>dspy::ui::MainWindow</name>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="64"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="76"/>
         <source>Simulated LM (offline)</source>
         <translation>Simuliertes LM (offline)</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="74"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="86"/>
         <source>DSPy Workbench</source>
         <translation>DSPy Workbench</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="75"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="87"/>
         <source>%1 — DSPy Workbench</source>
         <translation>%1 — DSPy Workbench</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="81"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="93"/>
         <source>Welcome</source>
         <translation>Willkommen</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="149"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="169"/>
         <source>%1 run %2 started (%3)</source>
         <translation>%1-Lauf %2 gestartet (%3)</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="153"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="173"/>
         <source>Run %1 %2</source>
         <translation>Lauf %1: %2</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="154"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="174"/>
         <source>Run %1 %2: %3</source>
         <translation>Lauf %1: %2: %3</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="161"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="181"/>
         <source>Prediction (%1 ms): %2</source>
         <translation>Vorhersage (%1 ms): %2</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="182"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="202"/>
         <source>&lt;h2&gt;DSPy Workbench&lt;/h2&gt;&lt;p&gt;Open a bundled sample. Each runs offline on the %1.&lt;/p&gt;</source>
         <translation>&lt;h2&gt;DSPy Workbench&lt;/h2&gt;&lt;p&gt;Öffnen Sie ein mitgeliefertes Beispiel. Jedes läuft offline mit dem Profil „%1“.&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="197"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="217"/>
         <source>Open sample</source>
         <translation>Beispiel öffnen</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="219"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="239"/>
         <source>Signatures</source>
         <translation>Signaturen</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="220"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="241"/>
         <source>Programs</source>
         <translation>Programme</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="221"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="242"/>
         <source>Datasets</source>
         <translation>Datensätze</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="223"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="244"/>
         <source>Metrics</source>
         <translation>Metriken</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="224"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="245"/>
         <source>LM profiles</source>
         <translation>LM-Profile</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="225"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="246"/>
         <source>Runs</source>
         <translation>Läufe</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="259"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="282"/>
         <source>Project</source>
         <translation>Projekt</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="265"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="288"/>
         <source>Select an item to see its properties.</source>
         <translation>Wählen Sie ein Element, um seine Eigenschaften zu sehen.</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="266"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="294"/>
         <source>Inspector</source>
         <translation>Inspektor</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="279"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="307"/>
         <source>Log</source>
         <translation>Protokoll</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="280"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="308"/>
         <source>Traces / Log</source>
         <translation>Traces / Protokoll</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="288"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="316"/>
         <source>Main</source>
         <translation>Haupt</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="290"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="318"/>
         <source>LM: </source>
         <translation>LM: </translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="293"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="321"/>
         <source>The LM profile runs use</source>
         <translation>Das LM-Profil, mit dem Läufe arbeiten</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="306"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="334"/>
         <source>Run</source>
         <translation>Ausführen</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="309"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="337"/>
         <source>Run the current signature on the sample&apos;s first example</source>
         <translation>Die aktuelle Signatur auf das erste Beispiel anwenden</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="310"/>
-        <location filename="../../../widgets/mainwindow.cpp" line="410"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="338"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="573"/>
         <source>Evaluate</source>
         <translation>Evaluieren</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="313"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="341"/>
         <source>Stop</source>
         <translation>Stopp</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../../widgets/mainwindow.cpp" line="333"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="361"/>
         <source>%n call(s) in flight</source>
         <translation>
             <numerusform>%n Aufruf läuft</numerusform>
@@ -720,230 +760,330 @@
         </translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="334"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="362"/>
         <source>%1 tokens, $%2 this session</source>
         <translation>%1 Tokens, $%2 in dieser Sitzung</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="337"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="365"/>
         <source>cache hits %1%</source>
         <translation>Cache-Treffer %1 %</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="352"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="401"/>
         <source>&lt;h3&gt;%1&lt;/h3&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p&gt;&lt;b&gt;Signature:&lt;/b&gt; &lt;code&gt;%3&lt;/code&gt;&lt;/p&gt;&lt;p&gt;&lt;b&gt;Inputs:&lt;/b&gt; %4&lt;br&gt;&lt;b&gt;Metric field:&lt;/b&gt; %5&lt;/p&gt;</source>
         <translation>&lt;h3&gt;%1&lt;/h3&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p&gt;&lt;b&gt;Signatur:&lt;/b&gt; &lt;code&gt;%3&lt;/code&gt;&lt;/p&gt;&lt;p&gt;&lt;b&gt;Eingaben:&lt;/b&gt; %4&lt;br&gt;&lt;b&gt;Metrikfeld:&lt;/b&gt; %5&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="360"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="409"/>
         <source>&lt;h3&gt;%1&lt;/h3&gt;&lt;p&gt;Model &lt;code&gt;%2&lt;/code&gt;: answers in-process, no network, no cost.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;%1&lt;/h3&gt;&lt;p&gt;Modell &lt;code&gt;%2&lt;/code&gt;: antwortet im Prozess, ohne Netzwerk, ohne Kosten.&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="364"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="417"/>
+        <source>&lt;h3&gt;%1&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Signature:&lt;/b&gt; &lt;code&gt;%2&lt;/code&gt;&lt;/p&gt;&lt;p&gt;%3&lt;/p&gt;&lt;p&gt;Double-click to edit it; edits are undoable and saved with the project.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;%1&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Signatur:&lt;/b&gt; &lt;code&gt;%2&lt;/code&gt;&lt;/p&gt;&lt;p&gt;%3&lt;/p&gt;&lt;p&gt;Doppelklick zum Bearbeiten; Änderungen sind rückgängig zu machen und werden mit dem Projekt gespeichert.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="425"/>
+        <source>&lt;h3&gt;%1&lt;/h3&gt;&lt;p&gt;&lt;b&gt;File:&lt;/b&gt; &lt;code&gt;%2&lt;/code&gt;&lt;/p&gt;&lt;p&gt;&lt;b&gt;Input keys:&lt;/b&gt; %3&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;%1&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Datei:&lt;/b&gt; &lt;code&gt;%2&lt;/code&gt;&lt;/p&gt;&lt;p&gt;&lt;b&gt;Eingabeschlüssel:&lt;/b&gt; %3&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="431"/>
         <source>&lt;h3&gt;exact_match&lt;/h3&gt;&lt;p&gt;1 when the prediction equals the gold value after normalisation, else 0.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;exact_match&lt;/h3&gt;&lt;p&gt;1, wenn die Vorhersage nach der Normalisierung dem Sollwert gleicht, sonst 0.&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="388"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="455"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="501"/>
         <source>Signature: %1</source>
         <translation>Signatur: %1</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="391"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="458"/>
         <source>Opened sample %1</source>
         <translation>Beispiel %1 geöffnet</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="456"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="648"/>
         <source>%1 — simulated LM (offline)</source>
         <translation>%1 — simuliertes LM (offline)</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="507"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="703"/>
         <source>Add LM profile %1</source>
         <translation>LM-Profil %1 hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="536"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="732"/>
         <source>Cannot run: %1</source>
         <translation>Ausführen nicht möglich: %1</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="542"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="738"/>
         <source>Cannot load the sample %1</source>
         <translation>Das Beispiel %1 kann nicht geladen werden</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="546"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="742"/>
         <source>Run %1</source>
         <translation>%1 ausführen</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="597"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="793"/>
         <source>Restore unsaved changes?</source>
         <translation>Nicht gespeicherte Änderungen wiederherstellen?</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="598"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="794"/>
         <source>%1 has unsaved changes from a session that did not end normally. Restore them? (The file itself is unchanged until you save.)</source>
         <translation>%1 hat nicht gespeicherte Änderungen aus einer Sitzung, die nicht normal beendet wurde. Wiederherstellen? (Die Datei selbst bleibt bis zum Speichern unverändert.)</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="610"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="805"/>
         <source>Unsaved changes</source>
         <translation>Nicht gespeicherte Änderungen</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="610"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="805"/>
         <source>Save the changes to %1?</source>
         <translation>Änderungen an %1 speichern?</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="623"/>
-        <location filename="../../../widgets/mainwindow.cpp" line="624"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="818"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="819"/>
         <source>Cannot open the project: %1</source>
         <translation>Das Projekt kann nicht geöffnet werden: %1</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="633"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="828"/>
         <source>The autosave cannot be restored: %1</source>
         <translation>Die automatische Sicherung kann nicht wiederhergestellt werden: %1</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="635"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="830"/>
         <source>Restored unsaved changes from the autosave.</source>
         <translation>Nicht gespeicherte Änderungen aus der automatischen Sicherung wiederhergestellt.</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="640"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="835"/>
         <source>&lt;opened&gt;</source>
         <translation>&lt;geöffnet&gt;</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="641"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="836"/>
         <source>Undo History</source>
         <translation>Verlauf</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="667"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="864"/>
         <source>Autosave failed: %1</source>
         <translation>Automatische Sicherung fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="715"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="926"/>
         <source>Cannot open the dataset %1: %2</source>
         <translation>Der Datensatz %1 kann nicht geöffnet werden: %2</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="721"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="932"/>
         <source>%1 (data)</source>
         <translation>%1 (Daten)</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="730"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="941"/>
         <source>Select a module call in the trace inspector to add its example.</source>
         <translation>Wählen Sie im Trace-Inspektor einen Modulaufruf, um sein Beispiel hinzuzufügen.</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="738"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="949"/>
         <source>There is no dataset to add the example to.</source>
         <translation>Es gibt keinen Datensatz, dem das Beispiel hinzugefügt werden kann.</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="760"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="971"/>
         <source>%1%2 — DSPy Workbench</source>
         <translation>%1%2 — DSPy Workbench</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="767"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="988"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1010"/>
+        <source>no project is open</source>
+        <translation>kein Projekt ist geöffnet</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="991"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1021"/>
+        <source>the project has no program &apos;%1&apos;</source>
+        <translation>das Projekt hat kein Programm „%1“</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="999"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1002"/>
+        <source>cannot write %1: %2</source>
+        <translation>%1 kann nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="1013"/>
+        <source>cannot read %1: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="1028"/>
+        <source>Import %1 into %2</source>
+        <translation>%1 in %2 importieren</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="1034"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="768"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1035"/>
         <source>&amp;Open…</source>
         <translation>&amp;Öffnen…</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="770"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1036"/>
         <source>Open project</source>
         <translation>Projekt öffnen</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="770"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1037"/>
         <source>DSPy projects (*.dspyproj)</source>
         <translation>DSPy-Projekte (*.dspyproj)</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="776"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1043"/>
         <source>Open &amp;Recent</source>
         <translation>&amp;Zuletzt geöffnet</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="782"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1049"/>
         <source>(none)</source>
         <translation>(keine)</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="787"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1054"/>
         <source>&amp;Save</source>
         <translation>&amp;Speichern</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="790"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1058"/>
+        <source>&amp;Export Program as DSPy JSON…</source>
+        <translation>Programm als DSPy-JSON &amp;exportieren…</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="1061"/>
+        <source>Open a program to export it.</source>
+        <translation>Öffnen Sie ein Programm, um es zu exportieren.</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="1064"/>
+        <source>Export %1</source>
+        <translation>%1 exportieren</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="1066"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1082"/>
+        <source>DSPy program state (*.json)</source>
+        <translation>DSPy-Programmzustand (*.json)</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="1070"/>
+        <source>Export failed: %1</source>
+        <translation>Export fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="1072"/>
+        <source>Exported %1 to %2</source>
+        <translation>%1 nach %2 exportiert</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="1075"/>
+        <source>&amp;Import DSPy JSON into Program…</source>
+        <translation>DSPy-JSON in Programm &amp;importieren…</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="1078"/>
+        <source>Open a program to import a DSPy program.save() file into it.</source>
+        <translation>Öffnen Sie ein Programm, um eine DSPy-program.save()-Datei hineinzuimportieren.</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="1082"/>
+        <source>Import into %1</source>
+        <translation>In %1 importieren</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="1087"/>
+        <source>Import failed: %1</source>
+        <translation>Import fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="1089"/>
+        <source>Imported %1 into %2</source>
+        <translation>%1 in %2 importiert</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="1091"/>
+        <source>Import: %1</source>
+        <translation>Import: %1</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="1094"/>
         <source>&amp;Edit</source>
         <translation>&amp;Bearbeiten</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="791"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1095"/>
         <source>&amp;Undo</source>
         <translation>&amp;Rückgängig</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="795"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1099"/>
         <source>&amp;Redo</source>
         <translation>&amp;Wiederholen</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="804"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1108"/>
         <source>Add Traced Example to Dataset…</source>
         <translation>Aufgezeichnetes Beispiel zum Datensatz hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="818"/>
-        <location filename="../../../widgets/mainwindow.cpp" line="819"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1122"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1123"/>
         <source>Cannot save the project: %1</source>
         <translation>Das Projekt kann nicht gespeichert werden: %1</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="822"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1126"/>
         <source>Saved %1</source>
         <translation>%1 gespeichert</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="870"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1181"/>
         <source>Program run %1 done (%2 ms)</source>
         <translation>Programmlauf %1 fertig (%2 ms)</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="871"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1182"/>
         <source>Program run %1 failed: %2</source>
         <translation>Programmlauf %1 fehlgeschlagen: %2</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="124"/>
-        <location filename="../../../widgets/mainwindow.cpp" line="137"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="144"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="157"/>
         <source>Runs are not traced: %1</source>
         <translation>Läufe werden nicht aufgezeichnet: %1</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="278"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="306"/>
         <source>Traces</source>
         <translation>Traces</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="296"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="324"/>
         <source>Profiles…</source>
         <translation>Profile…</translation>
     </message>
@@ -951,14 +1091,161 @@
 <context>
     <name>dspy::ui::MoveCommand</name>
     <message>
-        <location filename="../../../widgets/graph/graphcommands.cpp" line="136"/>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="135"/>
         <source>Move</source>
         <translation>Verschieben</translation>
     </message>
     <message>
-        <location filename="../../../widgets/graph/graphcommands.cpp" line="136"/>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="135"/>
         <source>Auto-layout</source>
         <translation>Automatisch anordnen</translation>
+    </message>
+</context>
+<context>
+    <name>dspy::ui::NodeInspector</name>
+    <message>
+        <location filename="../../../widgets/nodeinspector.cpp" line="122"/>
+        <location filename="../../../widgets/nodeinspector.cpp" line="125"/>
+        <source>Temperature:</source>
+        <translation>Temperatur:</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/nodeinspector.cpp" line="123"/>
+        <location filename="../../../widgets/nodeinspector.cpp" line="134"/>
+        <source>LM default</source>
+        <translation>LM-Standard</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/nodeinspector.cpp" line="131"/>
+        <source>default (0.7)</source>
+        <translation>Standard (0.7)</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/nodeinspector.cpp" line="133"/>
+        <source>Max tokens:</source>
+        <translation>Max. Tokens:</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/nodeinspector.cpp" line="137"/>
+        <source>Passages (k):</source>
+        <translation>Passagen (k):</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/nodeinspector.cpp" line="143"/>
+        <location filename="../../../widgets/nodeinspector.cpp" line="161"/>
+        <location filename="../../../widgets/nodeinspector.cpp" line="170"/>
+        <source>default (3)</source>
+        <translation>Standard (3)</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/nodeinspector.cpp" line="146"/>
+        <source>Max iterations:</source>
+        <translation>Max. Iterationen:</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/nodeinspector.cpp" line="152"/>
+        <source>default</source>
+        <translation>Standard</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/nodeinspector.cpp" line="155"/>
+        <source>Attempts (M):</source>
+        <translation>Versuche (M):</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/nodeinspector.cpp" line="164"/>
+        <source>Attempts (N):</source>
+        <translation>Versuche (N):</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/nodeinspector.cpp" line="173"/>
+        <source>Reward threshold:</source>
+        <translation>Belohnungsschwelle:</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/nodeinspector.cpp" line="179"/>
+        <source>default (1.0)</source>
+        <translation>Standard (1.0)</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/nodeinspector.cpp" line="205"/>
+        <source>Select one node of a program to edit it here.</source>
+        <translation>Wählen Sie einen Knoten eines Programms, um ihn hier zu bearbeiten.</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/nodeinspector.cpp" line="216"/>
+        <source>&amp;Name:</source>
+        <translation>&amp;Name:</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/nodeinspector.cpp" line="221"/>
+        <source>question -&gt; answer</source>
+        <translation>question -&gt; answer</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/nodeinspector.cpp" line="222"/>
+        <source>&amp;Signature:</source>
+        <translation>&amp;Signatur:</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/nodeinspector.cpp" line="237"/>
+        <source>&amp;Predictor:</source>
+        <translation>&amp;Prädiktor:</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/nodeinspector.cpp" line="248"/>
+        <source>&amp;Instructions:</source>
+        <translation>&amp;Anweisungen:</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/nodeinspector.cpp" line="256"/>
+        <source>Demos:</source>
+        <translation>Demos:</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/nodeinspector.cpp" line="257"/>
+        <source>Clear Demos</source>
+        <translation>Demos leeren</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/nodeinspector.cpp" line="269"/>
+        <source>Settings (&amp;JSON):</source>
+        <translation>Einstellungen (&amp;JSON):</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/nodeinspector.cpp" line="469"/>
+        <source>(no demos: optimizers add them)</source>
+        <translation>(keine Demos: Optimierer fügen sie hinzu)</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/nodeinspector.cpp" line="510"/>
+        <source>Not renamed: %1</source>
+        <translation>Nicht umbenannt: %1</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/nodeinspector.cpp" line="550"/>
+        <source>Edit signature of %1</source>
+        <translation>Signatur von %1 bearbeiten</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/nodeinspector.cpp" line="589"/>
+        <source>Edit instructions of %1</source>
+        <translation>Anweisungen von %1 bearbeiten</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/nodeinspector.cpp" line="600"/>
+        <source>Clear demos of %1</source>
+        <translation>Demos von %1 leeren</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/nodeinspector.cpp" line="616"/>
+        <source>Settings not applied: %1</source>
+        <translation>Einstellungen nicht übernommen: %1</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/nodeinspector.cpp" line="637"/>
+        <source>Set %1 of %2</source>
+        <translation>%1 von %2 setzen</translation>
     </message>
 </context>
 <context>
@@ -1000,17 +1287,17 @@
         <translation>Umbenennen</translation>
     </message>
     <message>
-        <location filename="../../../widgets/graph/graphcommands.cpp" line="184"/>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="186"/>
         <source>Edit signature</source>
         <translation>Signatur bearbeiten</translation>
     </message>
     <message>
-        <location filename="../../../widgets/graph/graphcommands.cpp" line="185"/>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="189"/>
         <source>Edit settings</source>
         <translation>Einstellungen bearbeiten</translation>
     </message>
     <message>
-        <location filename="../../../widgets/graph/graphcommands.cpp" line="186"/>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="192"/>
         <source>Edit node</source>
         <translation>Knoten bearbeiten</translation>
     </message>
@@ -1095,17 +1382,17 @@
 <context>
     <name>dspy::ui::TraceDiffView</name>
     <message>
-        <location filename="../../../widgets/tracediffview.cpp" line="51"/>
+        <location filename="../../../widgets/tracediffview.cpp" line="49"/>
         <source>Diff of two LM calls</source>
         <translation>Vergleich zweier LM-Aufrufe</translation>
     </message>
     <message>
-        <location filename="../../../widgets/tracediffview.cpp" line="79"/>
+        <location filename="../../../widgets/tracediffview.cpp" line="77"/>
         <source>[response]</source>
         <translation>[Antwort]</translation>
     </message>
     <message>
-        <location filename="../../../widgets/tracediffview.cpp" line="86"/>
+        <location filename="../../../widgets/tracediffview.cpp" line="84"/>
         <source>Diff: %1 ↔ %2</source>
         <translation>Vergleich: %1 ↔ %2</translation>
     </message>
@@ -1113,123 +1400,123 @@
 <context>
     <name>dspy::ui::TraceInspector</name>
     <message>
-        <location filename="../../../widgets/traceinspector.cpp" line="169"/>
+        <location filename="../../../widgets/traceinspector.cpp" line="172"/>
         <source>Search prompts and responses (Enter)</source>
         <translation>Prompts und Antworten durchsuchen (Eingabe)</translation>
     </message>
     <message>
-        <location filename="../../../widgets/traceinspector.cpp" line="172"/>
+        <location filename="../../../widgets/traceinspector.cpp" line="175"/>
         <source>All kinds</source>
         <translation>Alle Arten</translation>
     </message>
     <message>
-        <location filename="../../../widgets/traceinspector.cpp" line="175"/>
+        <location filename="../../../widgets/traceinspector.cpp" line="178"/>
         <source>Errors only</source>
         <translation>Nur Fehler</translation>
     </message>
     <message>
-        <location filename="../../../widgets/traceinspector.cpp" line="177"/>
+        <location filename="../../../widgets/traceinspector.cpp" line="180"/>
         <source>Cache hits</source>
         <translation>Cache-Treffer</translation>
     </message>
     <message>
-        <location filename="../../../widgets/traceinspector.cpp" line="181"/>
+        <location filename="../../../widgets/traceinspector.cpp" line="184"/>
         <source>Model</source>
         <translation>Modell</translation>
     </message>
     <message>
-        <location filename="../../../widgets/traceinspector.cpp" line="202"/>
+        <location filename="../../../widgets/traceinspector.cpp" line="205"/>
         <source>Messages</source>
         <translation>Nachrichten</translation>
     </message>
     <message>
-        <location filename="../../../widgets/traceinspector.cpp" line="203"/>
+        <location filename="../../../widgets/traceinspector.cpp" line="206"/>
         <source>Raw response</source>
         <translation>Rohantwort</translation>
     </message>
     <message>
-        <location filename="../../../widgets/traceinspector.cpp" line="204"/>
+        <location filename="../../../widgets/traceinspector.cpp" line="207"/>
         <source>Parsed fields</source>
         <translation>Ausgewertete Felder</translation>
     </message>
     <message>
-        <location filename="../../../widgets/traceinspector.cpp" line="205"/>
+        <location filename="../../../widgets/traceinspector.cpp" line="208"/>
         <source>Usage</source>
         <translation>Verbrauch</translation>
     </message>
     <message>
-        <location filename="../../../widgets/traceinspector.cpp" line="206"/>
+        <location filename="../../../widgets/traceinspector.cpp" line="209"/>
         <source>Copy as JSON</source>
         <translation>Als JSON kopieren</translation>
     </message>
     <message>
-        <location filename="../../../widgets/traceinspector.cpp" line="207"/>
-        <location filename="../../../widgets/traceinspector.cpp" line="513"/>
+        <location filename="../../../widgets/traceinspector.cpp" line="210"/>
+        <location filename="../../../widgets/traceinspector.cpp" line="560"/>
         <source>Diff with…</source>
         <translation>Vergleichen mit…</translation>
     </message>
     <message>
-        <location filename="../../../widgets/traceinspector.cpp" line="208"/>
+        <location filename="../../../widgets/traceinspector.cpp" line="211"/>
         <source>Re-send…</source>
         <translation>Erneut senden…</translation>
     </message>
     <message>
-        <location filename="../../../widgets/traceinspector.cpp" line="395"/>
+        <location filename="../../../widgets/traceinspector.cpp" line="441"/>
         <source>Search failed: %1</source>
         <translation>Suche fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../../../widgets/traceinspector.cpp" line="437"/>
+        <location filename="../../../widgets/traceinspector.cpp" line="483"/>
         <source>Error: %1</source>
         <translation>Fehler: %1</translation>
     </message>
     <message>
-        <location filename="../../../widgets/traceinspector.cpp" line="439"/>
+        <location filename="../../../widgets/traceinspector.cpp" line="485"/>
         <source>Latency: %1 ms</source>
         <translation>Latenz: %1 ms</translation>
     </message>
     <message>
-        <location filename="../../../widgets/traceinspector.cpp" line="441"/>
+        <location filename="../../../widgets/traceinspector.cpp" line="487"/>
         <source>Model: %1</source>
         <translation>Modell: %1</translation>
     </message>
     <message>
-        <location filename="../../../widgets/traceinspector.cpp" line="443"/>
+        <location filename="../../../widgets/traceinspector.cpp" line="489"/>
         <source>Prompt tokens: %1</source>
         <translation>Prompt-Tokens: %1</translation>
     </message>
     <message>
-        <location filename="../../../widgets/traceinspector.cpp" line="445"/>
+        <location filename="../../../widgets/traceinspector.cpp" line="491"/>
         <source>Completion tokens: %1</source>
         <translation>Antwort-Tokens: %1</translation>
     </message>
     <message>
-        <location filename="../../../widgets/traceinspector.cpp" line="447"/>
+        <location filename="../../../widgets/traceinspector.cpp" line="493"/>
         <source>Cost: $%1</source>
         <translation>Kosten: $%1</translation>
     </message>
     <message>
-        <location filename="../../../widgets/traceinspector.cpp" line="448"/>
+        <location filename="../../../widgets/traceinspector.cpp" line="494"/>
         <source>Cache: hit</source>
         <translation>Cache: Treffer</translation>
     </message>
     <message>
-        <location filename="../../../widgets/traceinspector.cpp" line="448"/>
+        <location filename="../../../widgets/traceinspector.cpp" line="494"/>
         <source>Cache: miss</source>
         <translation>Cache: kein Treffer</translation>
     </message>
     <message>
-        <location filename="../../../widgets/traceinspector.cpp" line="511"/>
+        <location filename="../../../widgets/traceinspector.cpp" line="557"/>
         <source>  (example %1)</source>
         <translation>  (Beispiel %1)</translation>
     </message>
     <message>
-        <location filename="../../../widgets/traceinspector.cpp" line="514"/>
+        <location filename="../../../widgets/traceinspector.cpp" line="560"/>
         <source>Second LM call:</source>
         <translation>Zweiter LM-Aufruf:</translation>
     </message>
     <message>
-        <location filename="../../../widgets/traceinspector.cpp" line="558"/>
+        <location filename="../../../widgets/traceinspector.cpp" line="604"/>
         <source>No trace store is open.</source>
         <translation>Kein Trace-Speicher geöffnet.</translation>
     </message>
@@ -1237,63 +1524,63 @@
 <context>
     <name>dspy::ui::TraceModel</name>
     <message>
-        <location filename="../../../widgets/tracemodel.cpp" line="456"/>
+        <location filename="../../../widgets/tracemodel.cpp" line="535"/>
         <source>%1 ms</source>
         <translation>%1 ms</translation>
     </message>
     <message>
-        <location filename="../../../widgets/tracemodel.cpp" line="462"/>
+        <location filename="../../../widgets/tracemodel.cpp" line="541"/>
         <source>hit</source>
         <translation>Treffer</translation>
     </message>
     <message>
-        <location filename="../../../widgets/tracemodel.cpp" line="462"/>
+        <location filename="../../../widgets/tracemodel.cpp" line="541"/>
         <source>miss</source>
         <translation>kein Treffer</translation>
     </message>
     <message>
-        <location filename="../../../widgets/tracemodel.cpp" line="486"/>
+        <location filename="../../../widgets/tracemodel.cpp" line="565"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../../widgets/tracemodel.cpp" line="488"/>
+        <location filename="../../../widgets/tracemodel.cpp" line="567"/>
         <source>Kind</source>
         <translation>Art</translation>
     </message>
     <message>
-        <location filename="../../../widgets/tracemodel.cpp" line="490"/>
+        <location filename="../../../widgets/tracemodel.cpp" line="569"/>
         <source>Example</source>
         <translation>Beispiel</translation>
     </message>
     <message>
-        <location filename="../../../widgets/tracemodel.cpp" line="492"/>
+        <location filename="../../../widgets/tracemodel.cpp" line="571"/>
         <source>Latency</source>
         <translation>Latenz</translation>
     </message>
     <message>
-        <location filename="../../../widgets/tracemodel.cpp" line="494"/>
+        <location filename="../../../widgets/tracemodel.cpp" line="573"/>
         <source>Tokens</source>
         <translation>Tokens</translation>
     </message>
     <message>
-        <location filename="../../../widgets/tracemodel.cpp" line="496"/>
+        <location filename="../../../widgets/tracemodel.cpp" line="575"/>
         <source>Cost</source>
         <translation>Kosten</translation>
     </message>
     <message>
-        <location filename="../../../widgets/tracemodel.cpp" line="498"/>
+        <location filename="../../../widgets/tracemodel.cpp" line="577"/>
         <source>Cache</source>
         <translation>Cache</translation>
     </message>
     <message>
-        <location filename="../../../widgets/tracemodel.cpp" line="500"/>
+        <location filename="../../../widgets/tracemodel.cpp" line="579"/>
         <source>Error</source>
         <translation>Fehler</translation>
     </message>
     <message>
-        <location filename="../../../widgets/traceinspector.cpp" line="416"/>
-        <location filename="../../../widgets/tracemodel.cpp" line="437"/>
+        <location filename="../../../widgets/traceinspector.cpp" line="462"/>
+        <location filename="../../../widgets/tracemodel.cpp" line="516"/>
         <source>Example %1</source>
         <translation>Beispiel %1</translation>
     </message>
@@ -1346,17 +1633,17 @@
         <translation>Neue Antwort</translation>
     </message>
     <message>
-        <location filename="../../../widgets/traceresend.cpp" line="116"/>
+        <location filename="../../../widgets/traceresend.cpp" line="117"/>
         <source>Answered in %1 ms; recorded as span %2.</source>
         <translation>Antwort in %1 ms; als Span %2 aufgezeichnet.</translation>
     </message>
     <message>
-        <location filename="../../../widgets/traceresend.cpp" line="117"/>
+        <location filename="../../../widgets/traceresend.cpp" line="118"/>
         <source>Failed: %1 (recorded as span %2)</source>
         <translation>Fehlgeschlagen: %1 (als Span %2 aufgezeichnet)</translation>
     </message>
     <message>
-        <location filename="../../../widgets/traceresend.cpp" line="123"/>
+        <location filename="../../../widgets/traceresend.cpp" line="124"/>
         <source>Failed: %1</source>
         <translation>Fehlgeschlagen: %1</translation>
     </message>
@@ -1364,36 +1651,32 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../main.cpp" line="111"/>
+        <location filename="../main.cpp" line="112"/>
         <source>DSPy Workbench: build, inspect and evaluate LM programs.</source>
         <translation>DSPy Workbench: LM-Programme bauen, untersuchen und evaluieren.</translation>
     </message>
     <message>
-        <source>Project directory to open.</source>
-        <translation type="vanished">Zu öffnendes Projektverzeichnis.</translation>
-    </message>
-    <message>
-        <location filename="../main.cpp" line="116"/>
+        <location filename="../main.cpp" line="117"/>
         <source>Project file (.dspyproj) to open; default: the last one.</source>
         <translation>Zu öffnende Projektdatei (.dspyproj); Standard: die zuletzt geöffnete.</translation>
     </message>
     <message>
-        <location filename="../main.cpp" line="121"/>
+        <location filename="../main.cpp" line="123"/>
         <source>Render the window offscreen to a PNG file and exit.</source>
         <translation>Das Fenster unsichtbar in eine PNG-Datei zeichnen und beenden.</translation>
     </message>
     <message>
-        <location filename="../main.cpp" line="124"/>
+        <location filename="../main.cpp" line="126"/>
         <source>View to show: %1.</source>
         <translation>Anzuzeigende Ansicht: %1.</translation>
     </message>
     <message>
-        <location filename="../main.cpp" line="128"/>
+        <location filename="../main.cpp" line="130"/>
         <source>Window size for --screenshot.</source>
         <translation>Fenstergröße für --screenshot.</translation>
     </message>
     <message>
-        <location filename="../main.cpp" line="132"/>
+        <location filename="../main.cpp" line="134"/>
         <source>Print the time from exec to the first window shown, then exit.</source>
         <translation>Die Zeit vom Start bis zum ersten angezeigten Fenster ausgeben, dann beenden.</translation>
     </message>

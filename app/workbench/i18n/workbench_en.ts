@@ -9,12 +9,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/datasetview.cpp" line="67"/>
+        <location filename="../../../widgets/datasetview.cpp" line="70"/>
         <source>Delete row %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/datasetview.cpp" line="68"/>
+        <location filename="../../../widgets/datasetview.cpp" line="71"/>
         <source>Add row %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -27,44 +27,44 @@
 <context>
     <name>dspy::ui</name>
     <message>
-        <location filename="../../../widgets/graph/graphcommands.cpp" line="211"/>
-        <location filename="../../../widgets/graph/graphcommands.cpp" line="227"/>
-        <location filename="../../../widgets/graph/graphcommands.cpp" line="235"/>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="229"/>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="246"/>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="254"/>
         <source>no such node</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/graph/graphcommands.cpp" line="213"/>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="231"/>
         <source>&apos;%1&apos; is not a valid node name (letters, digits and _, not starting with a digit)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/graph/graphcommands.cpp" line="219"/>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="238"/>
         <source>a node named &apos;%1&apos; already exists</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/graph/graphcommands.cpp" line="239"/>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="258"/>
         <source>settings must be a JSON object: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/graph/graphcommands.cpp" line="325"/>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="343"/>
         <source>the clipboard holds no graph nodes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/graph/graphcommands.cpp" line="329"/>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="347"/>
         <source>the copied nodes are not valid JSON: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/graph/graphcommands.cpp" line="356"/>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="374"/>
         <source>nothing to paste</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/graph/graphcommands.cpp" line="369"/>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="387"/>
         <source>Paste</source>
         <translation type="unfinished"></translation>
     </message>
@@ -72,7 +72,7 @@
 <context>
     <name>dspy::ui::AddNodeCommand</name>
     <message>
-        <location filename="../../../widgets/graph/graphcommands.cpp" line="56"/>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="55"/>
         <source>Add %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -80,47 +80,47 @@
 <context>
     <name>dspy::ui::AddToDatasetDialog</name>
     <message>
-        <location filename="../../../widgets/datasetview.cpp" line="401"/>
+        <location filename="../../../widgets/datasetview.cpp" line="412"/>
         <source>Add to dataset</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/datasetview.cpp" line="402"/>
+        <location filename="../../../widgets/datasetview.cpp" line="413"/>
         <source>Field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/datasetview.cpp" line="402"/>
+        <location filename="../../../widgets/datasetview.cpp" line="413"/>
         <source>Kind</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/datasetview.cpp" line="402"/>
+        <location filename="../../../widgets/datasetview.cpp" line="413"/>
         <source>Value</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/datasetview.cpp" line="413"/>
+        <location filename="../../../widgets/datasetview.cpp" line="424"/>
         <source>input</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/datasetview.cpp" line="413"/>
+        <location filename="../../../widgets/datasetview.cpp" line="424"/>
         <source>label</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/datasetview.cpp" line="424"/>
+        <location filename="../../../widgets/datasetview.cpp" line="435"/>
         <source>Add</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/datasetview.cpp" line="425"/>
+        <location filename="../../../widgets/datasetview.cpp" line="436"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/datasetview.cpp" line="433"/>
+        <location filename="../../../widgets/datasetview.cpp" line="444"/>
         <source>Correct the label before adding the example.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -128,12 +128,12 @@
 <context>
     <name>dspy::ui::ConnectCommand</name>
     <message>
-        <location filename="../../../widgets/graph/graphcommands.cpp" line="112"/>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="111"/>
         <source>Connect</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/graph/graphcommands.cpp" line="112"/>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="111"/>
         <source>Disconnect</source>
         <translation type="unfinished"></translation>
     </message>
@@ -141,12 +141,12 @@
 <context>
     <name>dspy::ui::DatasetModel</name>
     <message>
-        <location filename="../../../widgets/datasetview.cpp" line="119"/>
+        <location filename="../../../widgets/datasetview.cpp" line="131"/>
         <source>The dataset has no file.</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../../widgets/datasetview.cpp" line="169"/>
+        <location filename="../../../widgets/datasetview.cpp" line="181"/>
         <source>Delete %n row(s)</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -154,27 +154,27 @@
         </translation>
     </message>
     <message>
-        <location filename="../../../widgets/datasetview.cpp" line="225"/>
+        <location filename="../../../widgets/datasetview.cpp" line="237"/>
         <source>split</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/datasetview.cpp" line="230"/>
+        <location filename="../../../widgets/datasetview.cpp" line="242"/>
         <source>%1 (input)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/datasetview.cpp" line="230"/>
+        <location filename="../../../widgets/datasetview.cpp" line="242"/>
         <source>%1 (label)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/datasetview.cpp" line="237"/>
+        <location filename="../../../widgets/datasetview.cpp" line="249"/>
         <source>An input field: the program receives it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/datasetview.cpp" line="238"/>
+        <location filename="../../../widgets/datasetview.cpp" line="250"/>
         <source>A label: the metric compares the prediction with it.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -182,62 +182,62 @@
 <context>
     <name>dspy::ui::DatasetView</name>
     <message>
-        <location filename="../../../widgets/datasetview.cpp" line="322"/>
+        <location filename="../../../widgets/datasetview.cpp" line="334"/>
         <source>Mark %1 as a label</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/datasetview.cpp" line="323"/>
+        <location filename="../../../widgets/datasetview.cpp" line="335"/>
         <source>Mark %1 as an input</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/datasetview.cpp" line="330"/>
+        <location filename="../../../widgets/datasetview.cpp" line="342"/>
         <source>Add row</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/datasetview.cpp" line="331"/>
+        <location filename="../../../widgets/datasetview.cpp" line="343"/>
         <source>Delete rows</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/datasetview.cpp" line="332"/>
+        <location filename="../../../widgets/datasetview.cpp" line="344"/>
         <source>Save</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/datasetview.cpp" line="340"/>
+        <location filename="../../../widgets/datasetview.cpp" line="352"/>
         <source>Split</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/datasetview.cpp" line="351"/>
+        <location filename="../../../widgets/datasetview.cpp" line="363"/>
         <source>Cannot save: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/datasetview.cpp" line="353"/>
+        <location filename="../../../widgets/datasetview.cpp" line="365"/>
         <source>Saved %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/datasetview.cpp" line="362"/>
+        <location filename="../../../widgets/datasetview.cpp" line="374"/>
         <source>Train fraction</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/datasetview.cpp" line="364"/>
+        <location filename="../../../widgets/datasetview.cpp" line="376"/>
         <source>Seed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/datasetview.cpp" line="391"/>
+        <location filename="../../../widgets/datasetview.cpp" line="403"/>
         <source>Cannot split: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/datasetview.cpp" line="393"/>
+        <location filename="../../../widgets/datasetview.cpp" line="405"/>
         <source>train %1, dev %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -245,7 +245,7 @@
 <context>
     <name>dspy::ui::DeleteCommand</name>
     <message>
-        <location filename="../../../widgets/graph/graphcommands.cpp" line="91"/>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="90"/>
         <source>Disconnect</source>
         <translation type="unfinished"></translation>
     </message>
@@ -253,139 +253,164 @@
 <context>
     <name>dspy::ui::EvaluateView</name>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="63"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="66"/>
         <source>first </source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="64"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="67"/>
         <source> examples</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="65"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="68"/>
         <source>Evaluate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="66"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="69"/>
         <source>Stop</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="68"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="71"/>
         <source>Export</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="71"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="74"/>
         <source>CSV…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="72"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="75"/>
         <source>JSON…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="80"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="76"/>
+        <source>Chart as PNG…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="84"/>
         <source>Filter results</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="85"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="89"/>
         <source>#</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="85"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="89"/>
         <source>Inputs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="85"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="89"/>
         <source>Prediction</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="85"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="89"/>
         <source>Gold</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="85"/>
-        <location filename="../../../widgets/evaluateview.cpp" line="280"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="89"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="298"/>
         <source>Score</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="85"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="89"/>
         <source>Error</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="100"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="102"/>
+        <source>Double-click a row to open its trace</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="106"/>
         <source>Score histogram</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="107"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="113"/>
         <source>Sample</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="166"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="172"/>
         <source>Cannot load the sample %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="170"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="176"/>
         <source>Evaluate %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="197"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="203"/>
         <source>%1 / %2, score %3%</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="211"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="218"/>
         <source>Stopped: score %1%</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="212"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="219"/>
         <source>Score %1%</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="267"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="285"/>
         <source>Examples</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="293"/>
-        <location filename="../../../widgets/evaluateview.cpp" line="300"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="311"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="318"/>
         <source>Nothing evaluated yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="308"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="336"/>
+        <source>cannot write %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="345"/>
         <source>Export results</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="308"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="345"/>
+        <source>Export chart</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="346"/>
+        <source>PNG images (*.png)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="347"/>
         <source>CSV files (*.csv)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="308"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="348"/>
         <source>JSON files (*.json)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="313"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="353"/>
         <source>Export failed</source>
         <translation type="unfinished"></translation>
     </message>
@@ -393,7 +418,7 @@
 <context>
     <name>dspy::ui::GraphCommands</name>
     <message numerus="yes">
-        <location filename="../../../widgets/graph/graphcommands.cpp" line="93"/>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="92"/>
         <source>Delete %n node(s)</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -404,48 +429,48 @@
 <context>
     <name>dspy::ui::GraphEditor</name>
     <message>
-        <location filename="../../../widgets/graph/grapheditor.cpp" line="48"/>
+        <location filename="../../../widgets/graph/grapheditor.cpp" line="47"/>
         <source>Inputs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/graph/grapheditor.cpp" line="51"/>
+        <location filename="../../../widgets/graph/grapheditor.cpp" line="50"/>
         <source>Run</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/graph/grapheditor.cpp" line="53"/>
+        <location filename="../../../widgets/graph/grapheditor.cpp" line="52"/>
         <source>Stop</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/graph/grapheditor.cpp" line="91"/>
+        <location filename="../../../widgets/graph/grapheditor.cpp" line="100"/>
         <source>Stopped.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/graph/grapheditor.cpp" line="93"/>
+        <location filename="../../../widgets/graph/grapheditor.cpp" line="102"/>
         <source>Done in %1 ms: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/graph/grapheditor.cpp" line="96"/>
+        <location filename="../../../widgets/graph/grapheditor.cpp" line="103"/>
         <source>Failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/graph/grapheditor.cpp" line="133"/>
+        <location filename="../../../widgets/graph/grapheditor.cpp" line="140"/>
         <source>Cannot run:
 %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/graph/grapheditor.cpp" line="159"/>
+        <location filename="../../../widgets/graph/grapheditor.cpp" line="166"/>
         <source>Run program</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/graph/grapheditor.cpp" line="165"/>
+        <location filename="../../../widgets/graph/grapheditor.cpp" line="172"/>
         <source>Running…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -453,7 +478,7 @@
 <context>
     <name>dspy::ui::GraphScene</name>
     <message>
-        <location filename="../../../widgets/graph/graphscene.cpp" line="491"/>
+        <location filename="../../../widgets/graph/graphscene.cpp" line="505"/>
         <source>Connected</source>
         <translation type="unfinished"></translation>
     </message>
@@ -481,88 +506,103 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/lmprofiledialog.cpp" line="45"/>
-        <source>the provider&apos;s default, e.g. OPENAI_API_KEY</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../../widgets/lmprofiledialog.cpp" line="48"/>
-        <source>stored in the keychain, never in project files</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../../widgets/lmprofiledialog.cpp" line="49"/>
-        <source>Test</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../../widgets/lmprofiledialog.cpp" line="55"/>
-        <source>Name</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../../widgets/lmprofiledialog.cpp" line="56"/>
-        <source>Provider</source>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="50"/>
+        <source>from the default price table</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../../widgets/lmprofiledialog.cpp" line="57"/>
-        <source>Model</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../../widgets/lmprofiledialog.cpp" line="58"/>
-        <source>Base URL</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../../widgets/lmprofiledialog.cpp" line="59"/>
-        <source>Temperature</source>
+        <source>the provider&apos;s default, e.g. OPENAI_API_KEY</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../../widgets/lmprofiledialog.cpp" line="60"/>
-        <source>Max tokens</source>
+        <source>stored in the keychain, never in project files</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../../widgets/lmprofiledialog.cpp" line="61"/>
+        <source>Test</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="67"/>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="68"/>
+        <source>Provider</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="69"/>
+        <source>Model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="70"/>
+        <source>Base URL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="71"/>
+        <source>Temperature</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="72"/>
+        <source>Max tokens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="73"/>
         <source>Concurrency</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/lmprofiledialog.cpp" line="62"/>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="74"/>
+        <source>Input price / 1M tokens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="75"/>
+        <source>Output price / 1M tokens</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="76"/>
         <source>Key variable</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/lmprofiledialog.cpp" line="63"/>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="77"/>
         <source>API key</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/lmprofiledialog.cpp" line="89"/>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="103"/>
         <source>OK in %1 ms: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/lmprofiledialog.cpp" line="90"/>
-        <location filename="../../../widgets/lmprofiledialog.cpp" line="100"/>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="104"/>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="114"/>
         <source>Failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/lmprofiledialog.cpp" line="104"/>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="118"/>
         <source>Simulated</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/lmprofiledialog.cpp" line="196"/>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="253"/>
         <source>Testing…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/lmprofiledialog.cpp" line="209"/>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="266"/>
         <source>Test profile %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -570,148 +610,148 @@
 <context>
     <name>dspy::ui::MainWindow</name>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="64"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="76"/>
         <source>Simulated LM (offline)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="74"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="86"/>
         <source>DSPy Workbench</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="75"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="87"/>
         <source>%1 — DSPy Workbench</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="81"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="93"/>
         <source>Welcome</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="149"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="169"/>
         <source>%1 run %2 started (%3)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="153"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="173"/>
         <source>Run %1 %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="154"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="174"/>
         <source>Run %1 %2: %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="161"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="181"/>
         <source>Prediction (%1 ms): %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="182"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="202"/>
         <source>&lt;h2&gt;DSPy Workbench&lt;/h2&gt;&lt;p&gt;Open a bundled sample. Each runs offline on the %1.&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="197"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="217"/>
         <source>Open sample</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="219"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="239"/>
         <source>Signatures</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="220"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="241"/>
         <source>Programs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="221"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="242"/>
         <source>Datasets</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="223"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="244"/>
         <source>Metrics</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="224"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="245"/>
         <source>LM profiles</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="225"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="246"/>
         <source>Runs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="259"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="282"/>
         <source>Project</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="265"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="288"/>
         <source>Select an item to see its properties.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="266"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="294"/>
         <source>Inspector</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="279"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="307"/>
         <source>Log</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="280"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="308"/>
         <source>Traces / Log</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="288"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="316"/>
         <source>Main</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="290"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="318"/>
         <source>LM: </source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="293"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="321"/>
         <source>The LM profile runs use</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="306"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="334"/>
         <source>Run</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="309"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="337"/>
         <source>Run the current signature on the sample&apos;s first example</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="310"/>
-        <location filename="../../../widgets/mainwindow.cpp" line="410"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="338"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="573"/>
         <source>Evaluate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="313"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="341"/>
         <source>Stop</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../../widgets/mainwindow.cpp" line="333"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="361"/>
         <source>%n call(s) in flight</source>
         <translation>
             <numerusform>%n call in flight</numerusform>
@@ -719,230 +759,330 @@
         </translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="334"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="362"/>
         <source>%1 tokens, $%2 this session</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="337"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="365"/>
         <source>cache hits %1%</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="352"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="401"/>
         <source>&lt;h3&gt;%1&lt;/h3&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p&gt;&lt;b&gt;Signature:&lt;/b&gt; &lt;code&gt;%3&lt;/code&gt;&lt;/p&gt;&lt;p&gt;&lt;b&gt;Inputs:&lt;/b&gt; %4&lt;br&gt;&lt;b&gt;Metric field:&lt;/b&gt; %5&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="360"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="409"/>
         <source>&lt;h3&gt;%1&lt;/h3&gt;&lt;p&gt;Model &lt;code&gt;%2&lt;/code&gt;: answers in-process, no network, no cost.&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="364"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="417"/>
+        <source>&lt;h3&gt;%1&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Signature:&lt;/b&gt; &lt;code&gt;%2&lt;/code&gt;&lt;/p&gt;&lt;p&gt;%3&lt;/p&gt;&lt;p&gt;Double-click to edit it; edits are undoable and saved with the project.&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="425"/>
+        <source>&lt;h3&gt;%1&lt;/h3&gt;&lt;p&gt;&lt;b&gt;File:&lt;/b&gt; &lt;code&gt;%2&lt;/code&gt;&lt;/p&gt;&lt;p&gt;&lt;b&gt;Input keys:&lt;/b&gt; %3&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="431"/>
         <source>&lt;h3&gt;exact_match&lt;/h3&gt;&lt;p&gt;1 when the prediction equals the gold value after normalisation, else 0.&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="388"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="455"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="501"/>
         <source>Signature: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="391"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="458"/>
         <source>Opened sample %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="456"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="648"/>
         <source>%1 — simulated LM (offline)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="507"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="703"/>
         <source>Add LM profile %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="536"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="732"/>
         <source>Cannot run: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="542"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="738"/>
         <source>Cannot load the sample %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="546"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="742"/>
         <source>Run %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="597"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="793"/>
         <source>Restore unsaved changes?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="598"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="794"/>
         <source>%1 has unsaved changes from a session that did not end normally. Restore them? (The file itself is unchanged until you save.)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="610"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="805"/>
         <source>Unsaved changes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="610"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="805"/>
         <source>Save the changes to %1?</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="623"/>
-        <location filename="../../../widgets/mainwindow.cpp" line="624"/>
-        <source>Cannot open the project: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="633"/>
-        <source>The autosave cannot be restored: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="635"/>
-        <source>Restored unsaved changes from the autosave.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="640"/>
-        <source>&lt;opened&gt;</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="641"/>
-        <source>Undo History</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="667"/>
-        <source>Autosave failed: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="715"/>
-        <source>Cannot open the dataset %1: %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="721"/>
-        <source>%1 (data)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="730"/>
-        <source>Select a module call in the trace inspector to add its example.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="738"/>
-        <source>There is no dataset to add the example to.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="760"/>
-        <source>%1%2 — DSPy Workbench</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="767"/>
-        <source>&amp;File</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="768"/>
-        <source>&amp;Open…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="770"/>
-        <source>Open project</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="770"/>
-        <source>DSPy projects (*.dspyproj)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="776"/>
-        <source>Open &amp;Recent</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="782"/>
-        <source>(none)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="787"/>
-        <source>&amp;Save</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="790"/>
-        <source>&amp;Edit</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="791"/>
-        <source>&amp;Undo</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="795"/>
-        <source>&amp;Redo</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="804"/>
-        <source>Add Traced Example to Dataset…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../../widgets/mainwindow.cpp" line="818"/>
         <location filename="../../../widgets/mainwindow.cpp" line="819"/>
+        <source>Cannot open the project: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="828"/>
+        <source>The autosave cannot be restored: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="830"/>
+        <source>Restored unsaved changes from the autosave.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="835"/>
+        <source>&lt;opened&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="836"/>
+        <source>Undo History</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="864"/>
+        <source>Autosave failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="926"/>
+        <source>Cannot open the dataset %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="932"/>
+        <source>%1 (data)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="941"/>
+        <source>Select a module call in the trace inspector to add its example.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="949"/>
+        <source>There is no dataset to add the example to.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="971"/>
+        <source>%1%2 — DSPy Workbench</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="988"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1010"/>
+        <source>no project is open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="991"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1021"/>
+        <source>the project has no program &apos;%1&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="999"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1002"/>
+        <source>cannot write %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="1013"/>
+        <source>cannot read %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="1028"/>
+        <source>Import %1 into %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="1034"/>
+        <source>&amp;File</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="1035"/>
+        <source>&amp;Open…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="1036"/>
+        <source>Open project</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="1037"/>
+        <source>DSPy projects (*.dspyproj)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="1043"/>
+        <source>Open &amp;Recent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="1049"/>
+        <source>(none)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="1054"/>
+        <source>&amp;Save</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="1058"/>
+        <source>&amp;Export Program as DSPy JSON…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="1061"/>
+        <source>Open a program to export it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="1064"/>
+        <source>Export %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="1066"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1082"/>
+        <source>DSPy program state (*.json)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="1070"/>
+        <source>Export failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="1072"/>
+        <source>Exported %1 to %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="1075"/>
+        <source>&amp;Import DSPy JSON into Program…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="1078"/>
+        <source>Open a program to import a DSPy program.save() file into it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="1082"/>
+        <source>Import into %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="1087"/>
+        <source>Import failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="1089"/>
+        <source>Imported %1 into %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="1091"/>
+        <source>Import: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="1094"/>
+        <source>&amp;Edit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="1095"/>
+        <source>&amp;Undo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="1099"/>
+        <source>&amp;Redo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="1108"/>
+        <source>Add Traced Example to Dataset…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="1122"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1123"/>
         <source>Cannot save the project: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="822"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1126"/>
         <source>Saved %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="870"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1181"/>
         <source>Program run %1 done (%2 ms)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="871"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1182"/>
         <source>Program run %1 failed: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="124"/>
-        <location filename="../../../widgets/mainwindow.cpp" line="137"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="144"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="157"/>
         <source>Runs are not traced: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="278"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="306"/>
         <source>Traces</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="296"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="324"/>
         <source>Profiles…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -950,13 +1090,160 @@
 <context>
     <name>dspy::ui::MoveCommand</name>
     <message>
-        <location filename="../../../widgets/graph/graphcommands.cpp" line="136"/>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="135"/>
         <source>Move</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/graph/graphcommands.cpp" line="136"/>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="135"/>
         <source>Auto-layout</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>dspy::ui::NodeInspector</name>
+    <message>
+        <location filename="../../../widgets/nodeinspector.cpp" line="122"/>
+        <location filename="../../../widgets/nodeinspector.cpp" line="125"/>
+        <source>Temperature:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/nodeinspector.cpp" line="123"/>
+        <location filename="../../../widgets/nodeinspector.cpp" line="134"/>
+        <source>LM default</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/nodeinspector.cpp" line="131"/>
+        <source>default (0.7)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/nodeinspector.cpp" line="133"/>
+        <source>Max tokens:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/nodeinspector.cpp" line="137"/>
+        <source>Passages (k):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/nodeinspector.cpp" line="143"/>
+        <location filename="../../../widgets/nodeinspector.cpp" line="161"/>
+        <location filename="../../../widgets/nodeinspector.cpp" line="170"/>
+        <source>default (3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/nodeinspector.cpp" line="146"/>
+        <source>Max iterations:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/nodeinspector.cpp" line="152"/>
+        <source>default</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/nodeinspector.cpp" line="155"/>
+        <source>Attempts (M):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/nodeinspector.cpp" line="164"/>
+        <source>Attempts (N):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/nodeinspector.cpp" line="173"/>
+        <source>Reward threshold:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/nodeinspector.cpp" line="179"/>
+        <source>default (1.0)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/nodeinspector.cpp" line="205"/>
+        <source>Select one node of a program to edit it here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/nodeinspector.cpp" line="216"/>
+        <source>&amp;Name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/nodeinspector.cpp" line="221"/>
+        <source>question -&gt; answer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/nodeinspector.cpp" line="222"/>
+        <source>&amp;Signature:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/nodeinspector.cpp" line="237"/>
+        <source>&amp;Predictor:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/nodeinspector.cpp" line="248"/>
+        <source>&amp;Instructions:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/nodeinspector.cpp" line="256"/>
+        <source>Demos:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/nodeinspector.cpp" line="257"/>
+        <source>Clear Demos</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/nodeinspector.cpp" line="269"/>
+        <source>Settings (&amp;JSON):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/nodeinspector.cpp" line="469"/>
+        <source>(no demos: optimizers add them)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/nodeinspector.cpp" line="510"/>
+        <source>Not renamed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/nodeinspector.cpp" line="550"/>
+        <source>Edit signature of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/nodeinspector.cpp" line="589"/>
+        <source>Edit instructions of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/nodeinspector.cpp" line="600"/>
+        <source>Clear demos of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/nodeinspector.cpp" line="616"/>
+        <source>Settings not applied: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/nodeinspector.cpp" line="637"/>
+        <source>Set %1 of %2</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -999,17 +1286,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/graph/graphcommands.cpp" line="184"/>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="186"/>
         <source>Edit signature</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/graph/graphcommands.cpp" line="185"/>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="189"/>
         <source>Edit settings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/graph/graphcommands.cpp" line="186"/>
+        <location filename="../../../widgets/graph/graphcommands.cpp" line="192"/>
         <source>Edit node</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1094,17 +1381,17 @@
 <context>
     <name>dspy::ui::TraceDiffView</name>
     <message>
-        <location filename="../../../widgets/tracediffview.cpp" line="51"/>
+        <location filename="../../../widgets/tracediffview.cpp" line="49"/>
         <source>Diff of two LM calls</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/tracediffview.cpp" line="79"/>
+        <location filename="../../../widgets/tracediffview.cpp" line="77"/>
         <source>[response]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/tracediffview.cpp" line="86"/>
+        <location filename="../../../widgets/tracediffview.cpp" line="84"/>
         <source>Diff: %1 ↔ %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1112,123 +1399,123 @@
 <context>
     <name>dspy::ui::TraceInspector</name>
     <message>
-        <location filename="../../../widgets/traceinspector.cpp" line="169"/>
+        <location filename="../../../widgets/traceinspector.cpp" line="172"/>
         <source>Search prompts and responses (Enter)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/traceinspector.cpp" line="172"/>
+        <location filename="../../../widgets/traceinspector.cpp" line="175"/>
         <source>All kinds</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/traceinspector.cpp" line="175"/>
+        <location filename="../../../widgets/traceinspector.cpp" line="178"/>
         <source>Errors only</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/traceinspector.cpp" line="177"/>
+        <location filename="../../../widgets/traceinspector.cpp" line="180"/>
         <source>Cache hits</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/traceinspector.cpp" line="181"/>
+        <location filename="../../../widgets/traceinspector.cpp" line="184"/>
         <source>Model</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/traceinspector.cpp" line="202"/>
+        <location filename="../../../widgets/traceinspector.cpp" line="205"/>
         <source>Messages</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/traceinspector.cpp" line="203"/>
+        <location filename="../../../widgets/traceinspector.cpp" line="206"/>
         <source>Raw response</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/traceinspector.cpp" line="204"/>
+        <location filename="../../../widgets/traceinspector.cpp" line="207"/>
         <source>Parsed fields</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/traceinspector.cpp" line="205"/>
+        <location filename="../../../widgets/traceinspector.cpp" line="208"/>
         <source>Usage</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/traceinspector.cpp" line="206"/>
+        <location filename="../../../widgets/traceinspector.cpp" line="209"/>
         <source>Copy as JSON</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/traceinspector.cpp" line="207"/>
-        <location filename="../../../widgets/traceinspector.cpp" line="513"/>
+        <location filename="../../../widgets/traceinspector.cpp" line="210"/>
+        <location filename="../../../widgets/traceinspector.cpp" line="560"/>
         <source>Diff with…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/traceinspector.cpp" line="208"/>
+        <location filename="../../../widgets/traceinspector.cpp" line="211"/>
         <source>Re-send…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/traceinspector.cpp" line="395"/>
+        <location filename="../../../widgets/traceinspector.cpp" line="441"/>
         <source>Search failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/traceinspector.cpp" line="437"/>
+        <location filename="../../../widgets/traceinspector.cpp" line="483"/>
         <source>Error: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/traceinspector.cpp" line="439"/>
+        <location filename="../../../widgets/traceinspector.cpp" line="485"/>
         <source>Latency: %1 ms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/traceinspector.cpp" line="441"/>
+        <location filename="../../../widgets/traceinspector.cpp" line="487"/>
         <source>Model: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/traceinspector.cpp" line="443"/>
+        <location filename="../../../widgets/traceinspector.cpp" line="489"/>
         <source>Prompt tokens: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/traceinspector.cpp" line="445"/>
+        <location filename="../../../widgets/traceinspector.cpp" line="491"/>
         <source>Completion tokens: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/traceinspector.cpp" line="447"/>
+        <location filename="../../../widgets/traceinspector.cpp" line="493"/>
         <source>Cost: $%1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/traceinspector.cpp" line="448"/>
+        <location filename="../../../widgets/traceinspector.cpp" line="494"/>
         <source>Cache: hit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/traceinspector.cpp" line="448"/>
+        <location filename="../../../widgets/traceinspector.cpp" line="494"/>
         <source>Cache: miss</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/traceinspector.cpp" line="511"/>
+        <location filename="../../../widgets/traceinspector.cpp" line="557"/>
         <source>  (example %1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/traceinspector.cpp" line="514"/>
+        <location filename="../../../widgets/traceinspector.cpp" line="560"/>
         <source>Second LM call:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/traceinspector.cpp" line="558"/>
+        <location filename="../../../widgets/traceinspector.cpp" line="604"/>
         <source>No trace store is open.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1236,63 +1523,63 @@
 <context>
     <name>dspy::ui::TraceModel</name>
     <message>
-        <location filename="../../../widgets/tracemodel.cpp" line="456"/>
+        <location filename="../../../widgets/tracemodel.cpp" line="535"/>
         <source>%1 ms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/tracemodel.cpp" line="462"/>
+        <location filename="../../../widgets/tracemodel.cpp" line="541"/>
         <source>hit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/tracemodel.cpp" line="462"/>
+        <location filename="../../../widgets/tracemodel.cpp" line="541"/>
         <source>miss</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/tracemodel.cpp" line="486"/>
+        <location filename="../../../widgets/tracemodel.cpp" line="565"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/tracemodel.cpp" line="488"/>
+        <location filename="../../../widgets/tracemodel.cpp" line="567"/>
         <source>Kind</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/tracemodel.cpp" line="490"/>
+        <location filename="../../../widgets/tracemodel.cpp" line="569"/>
         <source>Example</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/tracemodel.cpp" line="492"/>
+        <location filename="../../../widgets/tracemodel.cpp" line="571"/>
         <source>Latency</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/tracemodel.cpp" line="494"/>
+        <location filename="../../../widgets/tracemodel.cpp" line="573"/>
         <source>Tokens</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/tracemodel.cpp" line="496"/>
+        <location filename="../../../widgets/tracemodel.cpp" line="575"/>
         <source>Cost</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/tracemodel.cpp" line="498"/>
+        <location filename="../../../widgets/tracemodel.cpp" line="577"/>
         <source>Cache</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/tracemodel.cpp" line="500"/>
+        <location filename="../../../widgets/tracemodel.cpp" line="579"/>
         <source>Error</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/traceinspector.cpp" line="416"/>
-        <location filename="../../../widgets/tracemodel.cpp" line="437"/>
+        <location filename="../../../widgets/traceinspector.cpp" line="462"/>
+        <location filename="../../../widgets/tracemodel.cpp" line="516"/>
         <source>Example %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1345,17 +1632,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/traceresend.cpp" line="116"/>
+        <location filename="../../../widgets/traceresend.cpp" line="117"/>
         <source>Answered in %1 ms; recorded as span %2.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/traceresend.cpp" line="117"/>
+        <location filename="../../../widgets/traceresend.cpp" line="118"/>
         <source>Failed: %1 (recorded as span %2)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/traceresend.cpp" line="123"/>
+        <location filename="../../../widgets/traceresend.cpp" line="124"/>
         <source>Failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1363,32 +1650,32 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../main.cpp" line="111"/>
+        <location filename="../main.cpp" line="112"/>
         <source>DSPy Workbench: build, inspect and evaluate LM programs.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../main.cpp" line="116"/>
+        <location filename="../main.cpp" line="117"/>
         <source>Project file (.dspyproj) to open; default: the last one.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../main.cpp" line="121"/>
+        <location filename="../main.cpp" line="123"/>
         <source>Render the window offscreen to a PNG file and exit.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../main.cpp" line="124"/>
+        <location filename="../main.cpp" line="126"/>
         <source>View to show: %1.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../main.cpp" line="128"/>
+        <location filename="../main.cpp" line="130"/>
         <source>Window size for --screenshot.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../main.cpp" line="132"/>
+        <location filename="../main.cpp" line="134"/>
         <source>Print the time from exec to the first window shown, then exit.</source>
         <translation type="unfinished"></translation>
     </message>
