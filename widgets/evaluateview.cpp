@@ -162,21 +162,42 @@ bool EvaluateView::isRunning() const
     return !m_runId.isEmpty() && m_manager->isRunning(m_runId);
 }
 
+void EvaluateView::addProgramSource(const QString& label, std::shared_ptr<Module> program,
+                                    ProjectEvaluation evaluation)
+{
+    m_programSources.insert(label, ProgramSource{std::move(program), std::move(evaluation)});
+    if (m_sample->findText(label) < 0)
+        m_sample->insertItem(0, label);
+    m_sample->setCurrentText(label);
+}
+
 void EvaluateView::start()
 {
     if (isRunning())
         return;
-    const auto info = samples::info(sample());
-    auto examples = samples::load(sample());
-    if (!info || !examples) {
-        m_score->setText(tr("Cannot load the sample %1").arg(sample()));
-        return;
-    }
     RunRequest request;
-    request.name = tr("Evaluate %1").arg(info->name);
-    request.program = std::make_shared<Predict>(*samples::signature(info->name));
     request.lm = m_lm;
-    const Metric metric = *builtinMetric(QStringLiteral("exact_match"), info->metricField);
+    Metric metric;
+    QList<Example> devset;
+    if (auto it = m_programSources.constFind(sample()); it != m_programSources.cend()) {
+        request.name = tr("Evaluate %1").arg(sample());
+        request.program = it->program;
+        metric = it->evaluation.metric;
+        devset = it->evaluation.devset;
+        m_goldField = it->evaluation.goldField;
+    } else {
+        const auto info = samples::info(sample());
+        auto examples = samples::load(sample());
+        if (!info || !examples) {
+            m_score->setText(tr("Cannot load the sample %1").arg(sample()));
+            return;
+        }
+        request.name = tr("Evaluate %1").arg(info->name);
+        request.program = std::make_shared<Predict>(*samples::signature(info->name));
+        metric = *builtinMetric(QStringLiteral("exact_match"), info->metricField);
+        devset = m_examples.isEmpty() ? *examples : m_examples;
+        m_goldField = info->metricField;
+    }
     m_result.reset();
     m_model_->removeRows(0, m_model_->rowCount());
     m_progress->setRange(0, 0);
@@ -184,8 +205,7 @@ void EvaluateView::start()
     m_run->setEnabled(false);
     m_stop->setEnabled(true);
     m_export->setEnabled(false);
-    m_runId = m_manager->evaluate(
-        request, (m_examples.isEmpty() ? *examples : m_examples).mid(0, m_limit->value()), metric);
+    m_runId = m_manager->evaluate(request, devset.mid(0, m_limit->value()), metric);
 }
 
 void EvaluateView::stop()
@@ -236,8 +256,7 @@ void EvaluateView::openTrace(const QModelIndex& proxyIndex)
 
 void EvaluateView::fillTable(const EvaluationResult& result)
 {
-    const auto info = samples::info(sample());
-    const QString field = info ? info->metricField : QString();
+    const QString field = m_goldField;
     const QColor pass(QColor(0x2e, 0x7d, 0x32));
     const QColor fail(QColor(0xc6, 0x28, 0x28));
     m_bins = QList<int>(kHistogramBins, 0);

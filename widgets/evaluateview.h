@@ -1,7 +1,10 @@
 #pragma once
 
 #include "evaluate/evaluate.h"
+#include "graph/projectevaluation.h"
 #include "lm/lmconfig.h"
+
+#include <QHash>
 
 #include <QWidget>
 
@@ -24,10 +27,11 @@ class RunManager;
 
 namespace dspy::ui {
 
-// Evaluates a bundled sample with the sample's signature (Predict) and metric through a
-// RunManager: progress while it runs, then a results table (inputs, prediction, gold, score,
-// error) with pass/fail colours, sort and filter, a score histogram and CSV/JSON export.
-// Nothing here waits: the run reports through the manager's signals.
+// Evaluates a bundled sample with the sample's signature (Predict) and metric, or a project's
+// program over a project dataset and metric (addProgramSource), through a RunManager: progress
+// while it runs, then a results table (inputs, prediction, gold, score, error) with pass/fail
+// colours, sort and filter, a score histogram and CSV/JSON/PNG export. Nothing here waits: the
+// run reports through the manager's signals.
 class EvaluateView final : public QWidget
 {
     Q_OBJECT
@@ -60,6 +64,10 @@ public:
     // Examples to evaluate instead of the sample's (empty: the sample's); the sample still
     // gives the signature and metric. For benchmarks with larger sets.
     void setExamples(QList<Example> examples) { m_examples = std::move(examples); }
+    // A program to evaluate, listed (and selected) in the source box as `label` beside the
+    // samples; the same label replaces it.
+    void addProgramSource(const QString& label, std::shared_ptr<Module> program,
+                          ProjectEvaluation evaluation);
 
     QString runId() const { return m_runId; }
     bool isRunning() const;
@@ -99,6 +107,13 @@ private:
         return lm;
     }();
     QList<Example> m_examples;
+    struct ProgramSource
+    {
+        std::shared_ptr<Module> program;
+        ProjectEvaluation evaluation;
+    };
+    QHash<QString, ProgramSource> m_programSources; // by label
+    QString m_goldField;                            // of the running or shown evaluation
     QString m_runId;
     std::optional<EvaluationResult> m_result;
     QList<int> m_bins;

@@ -8,6 +8,7 @@
 #include "graph/graphscene.h"
 #include "graph/graphview.h"
 #include "graph/projectdatabase.h"
+#include "graph/projectevaluation.h"
 #include "keystore.h"
 #include "lmprofiledialog.h"
 #include "modules/predict.h"
@@ -748,6 +749,45 @@ QString MainWindow::runExample()
 
 void MainWindow::evaluate()
 {
+    // A program tab: that program over the project's first dataset with its first metric. The
+    // dataset and a JavaScript metric are read on a worker, from a snapshot of the project.
+    const QString program = currentProgramName();
+    if (!program.isEmpty() && m_document) {
+        auto* editor = qobject_cast<GraphEditor*>(m_programTabs.value(program));
+        const ProgramGraph* graph = m_document->project()->program(program);
+        auto built = GraphProgram::build(*graph, editor && editor->environment()
+                                                     ? editor->environment()()
+                                                     : m_document->project()->environment(program));
+        if (!built) {
+            appendLog(tr("Cannot evaluate %1: %2").arg(program, built.error()));
+            return;
+        }
+        std::shared_ptr<Module> module(std::move(built.value()));
+        auto snapshot = Project::fromJson(m_document->project()->toJson(), m_document->path());
+        if (!snapshot)
+            return;
+        std::shared_ptr<const Project> copy(std::move(snapshot.value()));
+        const QString path = m_document->path();
+        auto* watcher = new QFutureWatcher<Expected<ProjectEvaluation, QString>>(this);
+        connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, module, program] {
+            watcher->deleteLater();
+            auto loaded = watcher->result();
+            if (!loaded) {
+                appendLog(tr("Cannot evaluate %1: %2").arg(program, loaded.error()));
+                return;
+            }
+            EvaluateView* view = evaluateView();
+            const QString label =
+                tr("Program %1 on %2 (%3)").arg(program, loaded->datasetName, loaded->metricName);
+            view->addProgramSource(label, module, std::move(loaded.value()));
+            view->setLM(currentLM());
+            m_tabs->setCurrentWidget(view);
+            view->start();
+        });
+        watcher->setFuture(QtConcurrent::run(
+            [copy, path, program] { return loadProjectEvaluation(*copy, path, program); }));
+        return;
+    }
     EvaluateView* view = evaluateView();
     view->setLM(currentLM());
     m_tabs->setCurrentWidget(view);

@@ -62,6 +62,27 @@ QString copySampleProject(const QTemporaryDir& dir, const QString& sample, const
     return path;
 }
 
+// The sample's layout: DIR/projects/SAMPLE.dspyproj reads ../datasets/*.
+QString copySampleLayout(const QTemporaryDir& dir, const QString& sample)
+{
+    QDir root(dir.path());
+    if (!root.mkpath(QStringLiteral("projects")) || !root.mkpath(QStringLiteral("datasets")))
+        return {};
+    const QString path =
+        dir.filePath(QStringLiteral("projects/") + sample + QStringLiteral(".dspyproj"));
+    if (!QFile::copy(QStringLiteral(DSPY_SOURCE_DIR "/resources/projects/") + sample +
+                         QStringLiteral(".dspyproj"),
+                     path))
+        return {};
+    QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner);
+    const QDir data(QStringLiteral(DSPY_SOURCE_DIR "/resources/datasets"));
+    for (const QString& f : data.entryList(QDir::Files)) {
+        if (!QFile::copy(data.filePath(f), dir.filePath(QStringLiteral("datasets/") + f)))
+            return {};
+    }
+    return path;
+}
+
 } // namespace
 
 class TestWorkbench : public QObject
@@ -502,18 +523,43 @@ private Q_SLOTS:
         QCOMPARE(window.nodeInspector()->node(), InvalidNodeId);
     }
 
+    void evaluateOnAProgramTabEvaluatesThatProgram()
+    {
+        QTemporaryDir dir;
+        const QString path = copySampleLayout(dir, QStringLiteral("arithmetic"));
+        QVERIFY(!path.isEmpty());
+        MainWindow::unsavedPrompt() = [](const QString&) { return 1; };
+        MainWindow window(path);
+        QVERIFY2(window.document(), qPrintable(window.projectError()));
+        EvaluateView* view = window.evaluateView();
+        view->setLimit(12);
+        QVERIFY(window.openProgram(QStringLiteral("main"))); // the current tab
+        QSignalSpy finished(view, &EvaluateView::finished);
+        window.evaluate();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 30000);
+        // The project's program, dataset and metric, not a sample's Predict.
+        QCOMPARE(view->sample(), QStringLiteral("Program main on arithmetic (exact)"));
+        QVERIFY(view->result());
+        QCOMPARE(view->result()->total, 12);
+        QCOMPARE(view->result()->errors, 0);
+        // The program's outputs (a sample's Predict would not know this project's dataset).
+        QCOMPARE(view->result()->results.first().prediction.keys(), QStringList{QStringLiteral("answer")});
+        // Gold is the metric's field.
+        const QString gold = view->resultsModel()->item(0, EvaluateView::GoldColumn)->text();
+        QCOMPARE(gold, view->result()->results.first().example.get(u"answer").toJson());
+        // A project whose dataset file is missing: nothing runs, the log says why.
+        QVERIFY(QFile::remove(dir.filePath(QStringLiteral("datasets/arithmetic.jsonl"))));
+        window.openProgram(QStringLiteral("main"));
+        window.evaluate();
+        QTRY_VERIFY(window.log()->toPlainText().contains(QStringLiteral("Cannot evaluate main")));
+        QCOMPARE(finished.size(), 1);
+    }
+
     void theRagSampleRunsInTheGraphEditor()
     {
-        // The sample's layout: projects/rag.dspyproj reads ../datasets/corpus.jsonl.
         QTemporaryDir dir;
-        QVERIFY(QDir(dir.path()).mkpath(QStringLiteral("projects")));
-        QVERIFY(QDir(dir.path()).mkpath(QStringLiteral("datasets")));
-        const QString path = dir.filePath(QStringLiteral("projects/rag.dspyproj"));
-        QVERIFY(
-            QFile::copy(QStringLiteral(DSPY_SOURCE_DIR "/resources/projects/rag.dspyproj"), path));
-        QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner);
-        QVERIFY(QFile::copy(QStringLiteral(DSPY_SOURCE_DIR "/resources/datasets/corpus.jsonl"),
-                            dir.filePath(QStringLiteral("datasets/corpus.jsonl"))));
+        const QString path = copySampleLayout(dir, QStringLiteral("rag"));
+        QVERIFY(!path.isEmpty());
         MainWindow::unsavedPrompt() = [](const QString&) { return 1; };
         MainWindow window(path);
         QVERIFY2(window.document(), qPrintable(window.projectError()));

@@ -319,7 +319,7 @@
     </message>
     <message>
         <location filename="../../../widgets/evaluateview.cpp" line="89"/>
-        <location filename="../../../widgets/evaluateview.cpp" line="298"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="317"/>
         <source>Score</source>
         <translation>Bewertung</translation>
     </message>
@@ -344,73 +344,74 @@
         <translation>Beispielprojekt</translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="172"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="192"/>
         <source>Cannot load the sample %1</source>
         <translation>Das Beispiel %1 kann nicht geladen werden</translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="176"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="183"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="195"/>
         <source>Evaluate %1</source>
         <translation>%1 evaluieren</translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="203"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="223"/>
         <source>%1 / %2, score %3%</source>
         <translation>%1 / %2, Bewertung %3 %</translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="218"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="238"/>
         <source>Stopped: score %1%</source>
         <translation>Abgebrochen: Bewertung %1 %</translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="219"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="239"/>
         <source>Score %1%</source>
         <translation>Bewertung %1 %</translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="285"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="304"/>
         <source>Examples</source>
         <translation>Beispiele</translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="311"/>
-        <location filename="../../../widgets/evaluateview.cpp" line="318"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="330"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="337"/>
         <source>Nothing evaluated yet</source>
         <translation>Noch nichts evaluiert</translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="336"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="355"/>
         <source>cannot write %1: %2</source>
         <translation>%1 kann nicht geschrieben werden: %2</translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="345"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="364"/>
         <source>Export results</source>
         <translation>Ergebnisse exportieren</translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="345"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="364"/>
         <source>Export chart</source>
         <translation>Diagramm exportieren</translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="346"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="365"/>
         <source>PNG images (*.png)</source>
         <translation>PNG-Bilder (*.png)</translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="347"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="366"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV-Dateien (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="348"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="367"/>
         <source>JSON files (*.json)</source>
         <translation>JSON-Dateien (*.json)</translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="353"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="372"/>
         <source>Export failed</source>
         <translation>Export fehlgeschlagen</translation>
     </message>
@@ -611,148 +612,148 @@
 <context>
     <name>dspy::ui::MainWindow</name>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="76"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="77"/>
         <source>Simulated LM (offline)</source>
         <translation>Simuliertes LM (offline)</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="86"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="87"/>
         <source>DSPy Workbench</source>
         <translation>DSPy Workbench</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="87"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="88"/>
         <source>%1 — DSPy Workbench</source>
         <translation>%1 — DSPy Workbench</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="93"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="94"/>
         <source>Welcome</source>
         <translation>Willkommen</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="169"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="170"/>
         <source>%1 run %2 started (%3)</source>
         <translation>%1-Lauf %2 gestartet (%3)</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="173"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="174"/>
         <source>Run %1 %2</source>
         <translation>Lauf %1: %2</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="174"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="175"/>
         <source>Run %1 %2: %3</source>
         <translation>Lauf %1: %2: %3</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="181"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="182"/>
         <source>Prediction (%1 ms): %2</source>
         <translation>Vorhersage (%1 ms): %2</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="202"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="203"/>
         <source>&lt;h2&gt;DSPy Workbench&lt;/h2&gt;&lt;p&gt;Open a bundled sample. Each runs offline on the %1.&lt;/p&gt;</source>
         <translation>&lt;h2&gt;DSPy Workbench&lt;/h2&gt;&lt;p&gt;Öffnen Sie ein mitgeliefertes Beispiel. Jedes läuft offline mit dem Profil „%1“.&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="217"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="218"/>
         <source>Open sample</source>
         <translation>Beispiel öffnen</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="239"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="240"/>
         <source>Signatures</source>
         <translation>Signaturen</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="241"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="242"/>
         <source>Programs</source>
         <translation>Programme</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="242"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="243"/>
         <source>Datasets</source>
         <translation>Datensätze</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="244"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="245"/>
         <source>Metrics</source>
         <translation>Metriken</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="245"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="246"/>
         <source>LM profiles</source>
         <translation>LM-Profile</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="246"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="247"/>
         <source>Runs</source>
         <translation>Läufe</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="282"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="283"/>
         <source>Project</source>
         <translation>Projekt</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="288"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="289"/>
         <source>Select an item to see its properties.</source>
         <translation>Wählen Sie ein Element, um seine Eigenschaften zu sehen.</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="294"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="295"/>
         <source>Inspector</source>
         <translation>Inspektor</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="307"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="308"/>
         <source>Log</source>
         <translation>Protokoll</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="308"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="309"/>
         <source>Traces / Log</source>
         <translation>Traces / Protokoll</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="316"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="317"/>
         <source>Main</source>
         <translation>Haupt</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="318"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="319"/>
         <source>LM: </source>
         <translation>LM: </translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="321"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="322"/>
         <source>The LM profile runs use</source>
         <translation>Das LM-Profil, mit dem Läufe arbeiten</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="334"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="335"/>
         <source>Run</source>
         <translation>Ausführen</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="337"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="338"/>
         <source>Run the current signature on the sample&apos;s first example</source>
         <translation>Die aktuelle Signatur auf das erste Beispiel anwenden</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="338"/>
-        <location filename="../../../widgets/mainwindow.cpp" line="573"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="339"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="574"/>
         <source>Evaluate</source>
         <translation>Evaluieren</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="341"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="342"/>
         <source>Stop</source>
         <translation>Stopp</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../../widgets/mainwindow.cpp" line="361"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="362"/>
         <source>%n call(s) in flight</source>
         <translation>
             <numerusform>%n Aufruf läuft</numerusform>
@@ -760,330 +761,341 @@
         </translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="362"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="363"/>
         <source>%1 tokens, $%2 this session</source>
         <translation>%1 Tokens, $%2 in dieser Sitzung</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="365"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="366"/>
         <source>cache hits %1%</source>
         <translation>Cache-Treffer %1 %</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="401"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="402"/>
         <source>&lt;h3&gt;%1&lt;/h3&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p&gt;&lt;b&gt;Signature:&lt;/b&gt; &lt;code&gt;%3&lt;/code&gt;&lt;/p&gt;&lt;p&gt;&lt;b&gt;Inputs:&lt;/b&gt; %4&lt;br&gt;&lt;b&gt;Metric field:&lt;/b&gt; %5&lt;/p&gt;</source>
         <translation>&lt;h3&gt;%1&lt;/h3&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p&gt;&lt;b&gt;Signatur:&lt;/b&gt; &lt;code&gt;%3&lt;/code&gt;&lt;/p&gt;&lt;p&gt;&lt;b&gt;Eingaben:&lt;/b&gt; %4&lt;br&gt;&lt;b&gt;Metrikfeld:&lt;/b&gt; %5&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="409"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="410"/>
         <source>&lt;h3&gt;%1&lt;/h3&gt;&lt;p&gt;Model &lt;code&gt;%2&lt;/code&gt;: answers in-process, no network, no cost.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;%1&lt;/h3&gt;&lt;p&gt;Modell &lt;code&gt;%2&lt;/code&gt;: antwortet im Prozess, ohne Netzwerk, ohne Kosten.&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="417"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="418"/>
         <source>&lt;h3&gt;%1&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Signature:&lt;/b&gt; &lt;code&gt;%2&lt;/code&gt;&lt;/p&gt;&lt;p&gt;%3&lt;/p&gt;&lt;p&gt;Double-click to edit it; edits are undoable and saved with the project.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;%1&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Signatur:&lt;/b&gt; &lt;code&gt;%2&lt;/code&gt;&lt;/p&gt;&lt;p&gt;%3&lt;/p&gt;&lt;p&gt;Doppelklick zum Bearbeiten; Änderungen sind rückgängig zu machen und werden mit dem Projekt gespeichert.&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="425"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="426"/>
         <source>&lt;h3&gt;%1&lt;/h3&gt;&lt;p&gt;&lt;b&gt;File:&lt;/b&gt; &lt;code&gt;%2&lt;/code&gt;&lt;/p&gt;&lt;p&gt;&lt;b&gt;Input keys:&lt;/b&gt; %3&lt;/p&gt;</source>
         <translation>&lt;h3&gt;%1&lt;/h3&gt;&lt;p&gt;&lt;b&gt;Datei:&lt;/b&gt; &lt;code&gt;%2&lt;/code&gt;&lt;/p&gt;&lt;p&gt;&lt;b&gt;Eingabeschlüssel:&lt;/b&gt; %3&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="431"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="432"/>
         <source>&lt;h3&gt;exact_match&lt;/h3&gt;&lt;p&gt;1 when the prediction equals the gold value after normalisation, else 0.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;exact_match&lt;/h3&gt;&lt;p&gt;1, wenn die Vorhersage nach der Normalisierung dem Sollwert gleicht, sonst 0.&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="455"/>
-        <location filename="../../../widgets/mainwindow.cpp" line="501"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="456"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="502"/>
         <source>Signature: %1</source>
         <translation>Signatur: %1</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="458"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="459"/>
         <source>Opened sample %1</source>
         <translation>Beispiel %1 geöffnet</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="648"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="649"/>
         <source>%1 — simulated LM (offline)</source>
         <translation>%1 — simuliertes LM (offline)</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="703"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="704"/>
         <source>Add LM profile %1</source>
         <translation>LM-Profil %1 hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="732"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="733"/>
         <source>Cannot run: %1</source>
         <translation>Ausführen nicht möglich: %1</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="738"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="739"/>
         <source>Cannot load the sample %1</source>
         <translation>Das Beispiel %1 kann nicht geladen werden</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="742"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="743"/>
         <source>Run %1</source>
         <translation>%1 ausführen</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="793"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="762"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="776"/>
+        <source>Cannot evaluate %1: %2</source>
+        <translation>%1 kann nicht evaluiert werden: %2</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="781"/>
+        <source>Program %1 on %2 (%3)</source>
+        <translation>Programm %1 auf %2 (%3)</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/mainwindow.cpp" line="833"/>
         <source>Restore unsaved changes?</source>
         <translation>Nicht gespeicherte Änderungen wiederherstellen?</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="794"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="834"/>
         <source>%1 has unsaved changes from a session that did not end normally. Restore them? (The file itself is unchanged until you save.)</source>
         <translation>%1 hat nicht gespeicherte Änderungen aus einer Sitzung, die nicht normal beendet wurde. Wiederherstellen? (Die Datei selbst bleibt bis zum Speichern unverändert.)</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="805"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="845"/>
         <source>Unsaved changes</source>
         <translation>Nicht gespeicherte Änderungen</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="805"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="845"/>
         <source>Save the changes to %1?</source>
         <translation>Änderungen an %1 speichern?</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="818"/>
-        <location filename="../../../widgets/mainwindow.cpp" line="819"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="858"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="859"/>
         <source>Cannot open the project: %1</source>
         <translation>Das Projekt kann nicht geöffnet werden: %1</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="828"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="868"/>
         <source>The autosave cannot be restored: %1</source>
         <translation>Die automatische Sicherung kann nicht wiederhergestellt werden: %1</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="830"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="870"/>
         <source>Restored unsaved changes from the autosave.</source>
         <translation>Nicht gespeicherte Änderungen aus der automatischen Sicherung wiederhergestellt.</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="835"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="875"/>
         <source>&lt;opened&gt;</source>
         <translation>&lt;geöffnet&gt;</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="836"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="876"/>
         <source>Undo History</source>
         <translation>Verlauf</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="864"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="904"/>
         <source>Autosave failed: %1</source>
         <translation>Automatische Sicherung fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="926"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="966"/>
         <source>Cannot open the dataset %1: %2</source>
         <translation>Der Datensatz %1 kann nicht geöffnet werden: %2</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="932"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="972"/>
         <source>%1 (data)</source>
         <translation>%1 (Daten)</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="941"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="981"/>
         <source>Select a module call in the trace inspector to add its example.</source>
         <translation>Wählen Sie im Trace-Inspektor einen Modulaufruf, um sein Beispiel hinzuzufügen.</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="949"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="989"/>
         <source>There is no dataset to add the example to.</source>
         <translation>Es gibt keinen Datensatz, dem das Beispiel hinzugefügt werden kann.</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="971"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1011"/>
         <source>%1%2 — DSPy Workbench</source>
         <translation>%1%2 — DSPy Workbench</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="988"/>
-        <location filename="../../../widgets/mainwindow.cpp" line="1010"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1028"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1050"/>
         <source>no project is open</source>
         <translation>kein Projekt ist geöffnet</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="991"/>
-        <location filename="../../../widgets/mainwindow.cpp" line="1021"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1031"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1061"/>
         <source>the project has no program &apos;%1&apos;</source>
         <translation>das Projekt hat kein Programm „%1“</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="999"/>
-        <location filename="../../../widgets/mainwindow.cpp" line="1002"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1039"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1042"/>
         <source>cannot write %1: %2</source>
         <translation>%1 kann nicht geschrieben werden: %2</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1013"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1053"/>
         <source>cannot read %1: %2</source>
         <translation>%1 kann nicht gelesen werden: %2</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1028"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1068"/>
         <source>Import %1 into %2</source>
         <translation>%1 in %2 importieren</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1034"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1074"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1035"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1075"/>
         <source>&amp;Open…</source>
         <translation>&amp;Öffnen…</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1036"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1076"/>
         <source>Open project</source>
         <translation>Projekt öffnen</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1037"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1077"/>
         <source>DSPy projects (*.dspyproj)</source>
         <translation>DSPy-Projekte (*.dspyproj)</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1043"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1083"/>
         <source>Open &amp;Recent</source>
         <translation>&amp;Zuletzt geöffnet</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1049"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1089"/>
         <source>(none)</source>
         <translation>(keine)</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1054"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1094"/>
         <source>&amp;Save</source>
         <translation>&amp;Speichern</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1058"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1098"/>
         <source>&amp;Export Program as DSPy JSON…</source>
         <translation>Programm als DSPy-JSON &amp;exportieren…</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1061"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1101"/>
         <source>Open a program to export it.</source>
         <translation>Öffnen Sie ein Programm, um es zu exportieren.</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1064"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1104"/>
         <source>Export %1</source>
         <translation>%1 exportieren</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1066"/>
-        <location filename="../../../widgets/mainwindow.cpp" line="1082"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1106"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1122"/>
         <source>DSPy program state (*.json)</source>
         <translation>DSPy-Programmzustand (*.json)</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1070"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1110"/>
         <source>Export failed: %1</source>
         <translation>Export fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1072"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1112"/>
         <source>Exported %1 to %2</source>
         <translation>%1 nach %2 exportiert</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1075"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1115"/>
         <source>&amp;Import DSPy JSON into Program…</source>
         <translation>DSPy-JSON in Programm &amp;importieren…</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1078"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1118"/>
         <source>Open a program to import a DSPy program.save() file into it.</source>
         <translation>Öffnen Sie ein Programm, um eine DSPy-program.save()-Datei hineinzuimportieren.</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1082"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1122"/>
         <source>Import into %1</source>
         <translation>In %1 importieren</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1087"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1127"/>
         <source>Import failed: %1</source>
         <translation>Import fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1089"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1129"/>
         <source>Imported %1 into %2</source>
         <translation>%1 in %2 importiert</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1091"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1131"/>
         <source>Import: %1</source>
         <translation>Import: %1</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1094"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1134"/>
         <source>&amp;Edit</source>
         <translation>&amp;Bearbeiten</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1095"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1135"/>
         <source>&amp;Undo</source>
         <translation>&amp;Rückgängig</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1099"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1139"/>
         <source>&amp;Redo</source>
         <translation>&amp;Wiederholen</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1108"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1148"/>
         <source>Add Traced Example to Dataset…</source>
         <translation>Aufgezeichnetes Beispiel zum Datensatz hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1122"/>
-        <location filename="../../../widgets/mainwindow.cpp" line="1123"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1162"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1163"/>
         <source>Cannot save the project: %1</source>
         <translation>Das Projekt kann nicht gespeichert werden: %1</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1126"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1166"/>
         <source>Saved %1</source>
         <translation>%1 gespeichert</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1181"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1221"/>
         <source>Program run %1 done (%2 ms)</source>
         <translation>Programmlauf %1 fertig (%2 ms)</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1182"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1222"/>
         <source>Program run %1 failed: %2</source>
         <translation>Programmlauf %1 fehlgeschlagen: %2</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="144"/>
-        <location filename="../../../widgets/mainwindow.cpp" line="157"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="145"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="158"/>
         <source>Runs are not traced: %1</source>
         <translation>Läufe werden nicht aufgezeichnet: %1</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="306"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="307"/>
         <source>Traces</source>
         <translation>Traces</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="324"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="325"/>
         <source>Profiles…</source>
         <translation>Profile…</translation>
     </message>
