@@ -329,10 +329,20 @@ void appendHex(QString& out, char32_t c, int width)
 
 void appendJsonString(QString& out, const QString& s, bool ensureAscii)
 {
+    // Runs of characters that need no escape are appended in one piece: per-character appends
+    // were a quarter of an LM request's client CPU (callgrind, bench_http b2).
+    static const char16_t hex[] = u"0123456789abcdef";
+    const QChar* p = s.constData();
+    const qsizetype n = s.size();
     out += QLatin1Char('"');
-    for (qsizetype i = 0; i < s.size(); ++i) {
-        const QChar ch = s[i];
-        const char16_t c = ch.unicode();
+    qsizetype run = 0;
+    for (qsizetype i = 0; i < n; ++i) {
+        const char16_t c = p[i].unicode();
+        if (c >= 0x20 && c != u'"' && c != u'\\' && !(ensureAscii && c > 0x7e))
+            continue;
+        if (i > run)
+            out.append(p + run, i - run);
+        run = i + 1;
         switch (c) {
         case u'"':
             out += QLatin1String("\\\"");
@@ -358,13 +368,12 @@ void appendJsonString(QString& out, const QString& s, bool ensureAscii)
         default:
             break;
         }
-        if (c < 0x20 || (ensureAscii && c > 0x7e)) {
-            out += QLatin1String("\\u");
-            appendHex(out, c, 4);
-        } else {
-            out += ch;
-        }
+        const char16_t escape[6] = {u'\\', u'u', hex[(c >> 12) & 0xf], hex[(c >> 8) & 0xf],
+                                    hex[(c >> 4) & 0xf], hex[c & 0xf]};
+        out.append(reinterpret_cast<const QChar*>(escape), 6);
     }
+    if (n > run)
+        out.append(p + run, n - run);
     out += QLatin1Char('"');
 }
 
@@ -752,8 +761,18 @@ private:
                 return std::nullopt;
             }
             if (c != u'\\') {
-                out += ch;
-                ++m_pos;
+                // The run up to the next quote, backslash or control character in one piece.
+                const qsizetype from = m_pos;
+                const QChar* t = m_text.data();
+                qsizetype end = m_pos + 1;
+                while (end < m_text.size()) {
+                    const char16_t d = t[end].unicode();
+                    if (d == u'"' || d == u'\\' || d < 0x20)
+                        break;
+                    ++end;
+                }
+                out.append(t + from, end - from);
+                m_pos = end;
                 continue;
             }
             ++m_pos;
