@@ -2,6 +2,7 @@
 
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QVarLengthArray>
 
 #include <charconv>
 #include <cmath>
@@ -436,23 +437,28 @@ void appendJson(QString& out, const Value& v, const JsonStyle& style, int level)
             appendJson(out, item, style, level + 1);
         }
     } else {
-        QList<const Object::Entry*> entries;
-        for (const Object::Entry& e : v.toObject())
-            entries.append(&e);
-        if (style.sortKeys) {
-            std::stable_sort(
-                entries.begin(), entries.end(),
-                [](const Object::Entry* a, const Object::Entry* b) { return a->first < b->first; });
-        }
         bool first = true;
-        for (const Object::Entry* e : entries) {
+        const auto entry = [&](const Object::Entry& e) {
             if (!first)
                 out += itemSep;
             first = false;
             newlineIndent();
-            appendJsonString(out, e->first, style.ensureAscii);
+            appendJsonString(out, e.first, style.ensureAscii);
             out += QLatin1String(": ");
-            appendJson(out, e->second, style, level + 1);
+            appendJson(out, e.second, style, level + 1);
+        };
+        if (style.sortKeys) {
+            QVarLengthArray<const Object::Entry*, 16> entries;
+            for (const Object::Entry& e : v.toObject())
+                entries.append(&e);
+            std::stable_sort(
+                entries.begin(), entries.end(),
+                [](const Object::Entry* a, const Object::Entry* b) { return a->first < b->first; });
+            for (const Object::Entry* e : entries)
+                entry(*e);
+        } else {
+            for (const Object::Entry& e : v.toObject()) // insertion order: no list to build
+                entry(e);
         }
     }
     if (pretty) {
