@@ -58,35 +58,7 @@ void TraceModel::reload()
     m_runsLoading = false;
     if (!m_store)
         return;
-    m_runsLoading = true;
-    using Result = Expected<QList<RunInfo>, QString>;
-    auto* watcher = new QFutureWatcher<Result>(this);
-    const quint64 generation = m_generation;
-    connect(watcher, &QFutureWatcher<Result>::finished, this, [this, watcher, generation] {
-        watcher->deleteLater();
-        if (generation != m_generation)
-            return;
-        m_runsLoading = false;
-        const Result result = watcher->result();
-        if (!result) {
-            Q_EMIT queryFailed(result.error());
-            return;
-        }
-        if (!result->isEmpty()) {
-            beginInsertRows({}, 0, int(result->size()) - 1);
-            for (const RunInfo& run : *result) {
-                auto node = std::make_unique<Node>();
-                node->type = RunNode;
-                node->parent = &m_root;
-                node->row = int(m_root.children.size());
-                node->run = run;
-                m_root.children.push_back(std::move(node));
-            }
-            endInsertRows();
-        }
-        Q_EMIT runsLoaded();
-    });
-    watcher->setFuture(QtConcurrent::run(&m_pool, [store = m_store] { return store->runs(); }));
+    refreshRuns(); // into the empty root: every run, in the store's order
 }
 
 void TraceModel::refreshRuns()
@@ -115,6 +87,21 @@ void TraceModel::refreshRuns()
 
 void TraceModel::mergeRuns(const QList<RunInfo>& runs)
 {
+    if (m_root.children.empty()) { // after a reload: every run at once
+        if (!runs.isEmpty()) {
+            beginInsertRows({}, 0, int(runs.size()) - 1);
+            for (const RunInfo& run : runs) {
+                auto node = std::make_unique<Node>();
+                node->type = RunNode;
+                node->parent = &m_root;
+                node->row = int(m_root.children.size());
+                node->run = run;
+                m_root.children.push_back(std::move(node));
+            }
+            endInsertRows();
+        }
+        return;
+    }
     QHash<QString, Node*> byId;
     for (const auto& node : m_root.children)
         byId.insert(node->run.id, node.get());

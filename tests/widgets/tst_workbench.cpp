@@ -370,8 +370,6 @@ private Q_SLOTS:
         QCOMPARE(saved->size(), 2);
     }
 
-    // Double-clicking a graph node opens that node's own span in the trace inspector; a row of
-    // the evaluation table opens its example in the evaluation run.
     void projectSignaturesEditThroughTheUndoStack()
     {
         QTemporaryDir dir;
@@ -543,7 +541,8 @@ private Q_SLOTS:
         QCOMPARE(view->result()->total, 12);
         QCOMPARE(view->result()->errors, 0);
         // The program's outputs (a sample's Predict would not know this project's dataset).
-        QCOMPARE(view->result()->results.first().prediction.keys(), QStringList{QStringLiteral("answer")});
+        QCOMPARE(view->result()->results.first().prediction.keys(),
+                 QStringList{QStringLiteral("answer")});
         // Gold is the metric's field.
         const QString gold = view->resultsModel()->item(0, EvaluateView::GoldColumn)->text();
         QCOMPARE(gold, view->result()->results.first().example.get(u"answer").toJson());
@@ -582,6 +581,8 @@ private Q_SLOTS:
                     .contains(QStringLiteral("Quirin Istov")));
     }
 
+    // Double-clicking a graph node opens that node's own span in the trace inspector; a row of
+    // the evaluation table opens its example in the evaluation run.
     void aNodeAndAnEvaluationRowOpenTheirTraces()
     {
         QTemporaryDir dir;
