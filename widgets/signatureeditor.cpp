@@ -11,6 +11,7 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QComboBox>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
@@ -112,6 +113,14 @@ SignatureEditor::SignatureEditor(QWidget* parent)
     connect(m_adapter, &QComboBox::currentIndexChanged, this, &SignatureEditor::updatePreview);
     connect(m_copy, &QPushButton::clicked, this, &SignatureEditor::copyPreview);
     validateNow();
+}
+
+void SignatureEditor::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    // The system switched between light and dark: the highlighting follows.
+    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::ApplicationPaletteChange)
+        m_lexer->applyPalette();
 }
 
 QString SignatureEditor::text() const

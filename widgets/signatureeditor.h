@@ -70,6 +70,9 @@ Q_SIGNALS:
     void validated(bool ok);
     void textEdited();
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
     void updatePreview();
     void showError(const SignatureError& error);

@@ -54,6 +54,21 @@ QColor SignatureLexer::defaultColor(int style) const
     }
 }
 
+QColor SignatureLexer::defaultPaper(int) const
+{
+    return QApplication::palette().color(QPalette::Base);
+}
+
+void SignatureLexer::applyPalette()
+{
+    for (int style : {Default, FieldName, TypeName, Arrow, Punctuation}) {
+        setColor(defaultColor(style), style);
+        setPaper(defaultPaper(style), style);
+    }
+    setDefaultColor(defaultColor(Default));
+    setDefaultPaper(defaultPaper(Default));
+}
+
 QFont SignatureLexer::defaultFont(int style) const
 {
     QFont f = QFontDatabase::systemFont(QFontDatabase::FixedFont);

@@ -18,6 +18,9 @@ public:
     const char* language() const override;
     QString description(int style) const override;
     QColor defaultColor(int style) const override;
+    QColor defaultPaper(int style) const override; // the palette's base colour
+    // Re-applies the palette's colours to every style (after a light/dark theme change).
+    void applyPalette();
     QFont defaultFont(int style) const override;
     void styleText(int start, int end) override;
 

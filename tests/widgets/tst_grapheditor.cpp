@@ -11,8 +11,10 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QGraphicsSceneMouseEvent>
+#include <QImage>
 #include <QLineEdit>
 #include <QMimeData>
+#include <QPainter>
 #include <QSignalSpy>
 #include <QTest>
 #include <QUndoStack>
@@ -330,6 +332,35 @@ private Q_SLOTS:
                     .hasValue());
         QTRY_VERIFY(!scene.nodeItem(pred)->isInvalid());
         QVERIFY(scene.nodeItem(pred)->toolTip().isEmpty());
+    }
+
+    void nodesFollowTheSystemPalette()
+    {
+        ProgramGraph g;
+        QUndoStack stack;
+        NodeId in, pred, out;
+        makeChain(g, &in, &pred, &out);
+        GraphScene scene(&g, &stack);
+        // The node body's colour at its centre, rendered through the scene.
+        const auto bodyColour = [&] {
+            const QRectF r = scene.nodeItem(pred)->sceneBoundingRect();
+            QImage image(r.size().toSize(), QImage::Format_ARGB32);
+            image.fill(Qt::transparent);
+            QPainter painter(&image);
+            scene.render(&painter, QRectF(QPointF(0, 0), r.size()), r);
+            painter.end();
+            return QColor(image.pixel(image.width() / 2, image.height() - 12));
+        };
+        QPalette light = scene.palette();
+        light.setColor(QPalette::Base, Qt::white);
+        light.setColor(QPalette::Text, Qt::black);
+        scene.setPalette(light);
+        QVERIFY(bodyColour().lightness() > 200);
+        QPalette dark = light;
+        dark.setColor(QPalette::Base, QColor(0x20, 0x20, 0x20));
+        dark.setColor(QPalette::Text, QColor(0xe0, 0xe0, 0xe0));
+        scene.setPalette(dark);
+        QVERIFY2(bodyColour().lightness() < 60, qPrintable(bodyColour().name()));
     }
 
     void viewZoomFitAndPaletteDrop()

@@ -135,6 +135,28 @@ private Q_SLOTS:
         QCOMPARE(s[19], int(SignatureLexer::FieldName));
         QCOMPARE(s[22], int(SignatureLexer::TypeName));
     }
+
+    void theHighlightingFollowsALightOrDarkPalette()
+    {
+        const QPalette original = QApplication::palette();
+        SignatureEditor editor;
+        auto* lexer = editor.findChild<SignatureLexer*>();
+        QVERIFY(lexer);
+        QPalette dark = original;
+        dark.setColor(QPalette::Base, QColor(0x1e, 0x1e, 0x1e));
+        dark.setColor(QPalette::Window, QColor(0x2d, 0x2d, 0x2d));
+        dark.setColor(QPalette::Text, QColor(0xe0, 0xe0, 0xe0));
+        QApplication::setPalette(dark);
+        QCoreApplication::processEvents();
+        // Light field names and text on the dark paper, not the light theme's blue on white.
+        QCOMPARE(lexer->paper(SignatureLexer::FieldName), QColor(0x1e, 0x1e, 0x1e));
+        QVERIFY(lexer->color(SignatureLexer::FieldName).lightness() > 128);
+        QCOMPARE(lexer->color(SignatureLexer::Default), QColor(0xe0, 0xe0, 0xe0));
+        QApplication::setPalette(original);
+        QCoreApplication::processEvents();
+        QCOMPARE(lexer->paper(SignatureLexer::FieldName), original.color(QPalette::Base));
+        QVERIFY(lexer->color(SignatureLexer::FieldName).lightness() < 128);
+    }
 };
 
 QTEST_MAIN(TestSignatureEditor)

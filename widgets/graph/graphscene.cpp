@@ -4,9 +4,11 @@
 
 #include <QApplication>
 #include <QClipboard>
+#include <QCoreApplication>
 #include <QGraphicsSceneMouseEvent>
 #include <QKeyEvent>
 #include <QPainter>
+#include <QPalette>
 #include <QTimer>
 #include <QUndoStack>
 
@@ -34,6 +36,26 @@ QColor statusColor(NodeStatus s)
         return QColor(200, 150, 40);
     }
     return Qt::gray;
+}
+
+// The badge's text, translated (nodeStatusName() is core's English name).
+QString statusLabel(NodeStatus s)
+{
+    switch (s) {
+    case NodeStatus::Pending:
+        return QCoreApplication::translate("dspy::ui::GraphScene", "pending");
+    case NodeStatus::Running:
+        return QCoreApplication::translate("dspy::ui::GraphScene", "running");
+    case NodeStatus::Done:
+        return QCoreApplication::translate("dspy::ui::GraphScene", "done");
+    case NodeStatus::Failed:
+        return QCoreApplication::translate("dspy::ui::GraphScene", "failed");
+    case NodeStatus::Cached:
+        return QCoreApplication::translate("dspy::ui::GraphScene", "cached");
+    case NodeStatus::Skipped:
+        return QCoreApplication::translate("dspy::ui::GraphScene", "skipped");
+    }
+    return nodeStatusName(s);
 }
 } // namespace
 
@@ -127,16 +149,24 @@ QRectF NodeItem::boundingRect() const
 void NodeItem::paint(QPainter* p, const QStyleOptionGraphicsItem*, QWidget*)
 {
     p->setRenderHint(QPainter::Antialiasing);
+    // Colours from the palette, so nodes read on a dark system theme as on a light one.
+    const QPalette pal = m_scene->palette();
+    const QColor base = pal.color(QPalette::Base);
+    const QColor text = pal.color(QPalette::Text);
+    QColor header = pal.color(QPalette::Highlight);
+    header.setAlphaF(0.18);
+    QColor border = text;
+    border.setAlphaF(0.6);
     const QRectF body(0, 0, GraphScene::kNodeWidth, m_bodyHeight);
-    QPen pen(isInvalid() ? QColor(220, 30, 30) : QColor(70, 70, 70), isInvalid() ? 3 : 1.2);
+    QPen pen(isInvalid() ? QColor(220, 30, 30) : border, isInvalid() ? 3 : 1.2);
     if (isSelected())
         pen = QPen(QColor(255, 170, 0), 3);
     p->setPen(pen);
-    p->setBrush(QColor(248, 248, 248));
+    p->setBrush(base);
     p->drawRoundedRect(body, 6, 6);
-    p->setBrush(QColor(225, 232, 242));
+    p->setBrush(header);
     p->drawRoundedRect(QRectF(0, 0, GraphScene::kNodeWidth, kHeader), 6, 6);
-    p->setPen(Qt::black);
+    p->setPen(text);
     QFont f = p->font();
     f.setBold(true);
     p->setFont(f);
@@ -166,10 +196,10 @@ void NodeItem::paint(QPainter* p, const QStyleOptionGraphicsItem*, QWidget*)
         const QRectF badge(GraphScene::kNodeWidth - 70, -20, 70, 16);
         p->drawRoundedRect(badge, 8, 8);
         p->setPen(Qt::white);
-        p->drawText(badge, Qt::AlignCenter, nodeStatusName(*m_status));
+        p->drawText(badge, Qt::AlignCenter, statusLabel(*m_status));
     }
     if (!m_outputs.isEmpty()) {
-        p->setPen(QColor(30, 30, 30));
+        p->setPen(text);
         p->drawText(
             QRectF(2, m_bodyHeight + 4, GraphScene::kNodeWidth - 4, m_height - m_bodyHeight),
             Qt::AlignLeft | Qt::AlignTop, m_outputs);
@@ -216,7 +246,6 @@ ConnectionItem::ConnectionItem(GraphScene* scene, const ConnectionId& c)
 {
     setFlag(ItemIsSelectable);
     setZValue(0);
-    setPen(QPen(QColor(80, 80, 80), 2));
     updatePath();
 }
 
@@ -239,7 +268,9 @@ void ConnectionItem::updatePath()
     const QPointF from = pa ? pa->scenePos() : a->scenePos() + QPointF(GraphScene::kNodeWidth, 13);
     const QPointF to = pb ? pb->scenePos() : b->scenePos() + QPointF(0, 13);
     setPath(bezier(from, to));
-    setPen(QPen(isSelected() ? QColor(255, 170, 0) : QColor(80, 80, 80), 2));
+    QColor line = m_scene->palette().color(QPalette::Text);
+    line.setAlphaF(0.65);
+    setPen(QPen(isSelected() ? QColor(255, 170, 0) : line, 2));
 }
 
 // --- GraphScene ---

@@ -479,7 +479,37 @@
 <context>
     <name>dspy::ui::GraphScene</name>
     <message>
-        <location filename="../../../widgets/graph/graphscene.cpp" line="505"/>
+        <location filename="../../../widgets/graph/graphscene.cpp" line="46"/>
+        <source>pending</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/graph/graphscene.cpp" line="48"/>
+        <source>running</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/graph/graphscene.cpp" line="50"/>
+        <source>done</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/graph/graphscene.cpp" line="52"/>
+        <source>failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/graph/graphscene.cpp" line="54"/>
+        <source>cached</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/graph/graphscene.cpp" line="56"/>
+        <source>skipped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/graph/graphscene.cpp" line="536"/>
         <source>Connected</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1316,22 +1346,22 @@
 <context>
     <name>dspy::ui::SignatureEditor</name>
     <message>
-        <location filename="../../../widgets/signatureeditor.cpp" line="75"/>
+        <location filename="../../../widgets/signatureeditor.cpp" line="76"/>
         <source>Copy messages</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/signatureeditor.cpp" line="82"/>
+        <location filename="../../../widgets/signatureeditor.cpp" line="83"/>
         <source>Signature</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/signatureeditor.cpp" line="90"/>
+        <location filename="../../../widgets/signatureeditor.cpp" line="91"/>
         <source>Preview for</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../../widgets/signatureeditor.cpp" line="212"/>
+        <location filename="../../../widgets/signatureeditor.cpp" line="221"/>
         <source>Valid: %n input(s)</source>
         <translation>
             <numerusform>Valid: %n input</numerusform>
@@ -1339,7 +1369,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../../widgets/signatureeditor.cpp" line="214"/>
+        <location filename="../../../widgets/signatureeditor.cpp" line="223"/>
         <source>%n output(s)</source>
         <translation>
             <numerusform>%n output</numerusform>
@@ -1347,17 +1377,17 @@
         </translation>
     </message>
     <message>
-        <location filename="../../../widgets/signatureeditor.cpp" line="249"/>
+        <location filename="../../../widgets/signatureeditor.cpp" line="258"/>
         <source>Error at position %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/signatureeditor.cpp" line="251"/>
+        <location filename="../../../widgets/signatureeditor.cpp" line="260"/>
         <source>Error: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/signatureeditor.cpp" line="267"/>
+        <location filename="../../../widgets/signatureeditor.cpp" line="276"/>
         <source>Fix the signature to see the messages.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1535,63 +1565,63 @@
 <context>
     <name>dspy::ui::TraceModel</name>
     <message>
-        <location filename="../../../widgets/tracemodel.cpp" line="535"/>
+        <location filename="../../../widgets/tracemodel.cpp" line="522"/>
         <source>%1 ms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/tracemodel.cpp" line="541"/>
+        <location filename="../../../widgets/tracemodel.cpp" line="528"/>
         <source>hit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/tracemodel.cpp" line="541"/>
+        <location filename="../../../widgets/tracemodel.cpp" line="528"/>
         <source>miss</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/tracemodel.cpp" line="565"/>
+        <location filename="../../../widgets/tracemodel.cpp" line="552"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/tracemodel.cpp" line="567"/>
+        <location filename="../../../widgets/tracemodel.cpp" line="554"/>
         <source>Kind</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/tracemodel.cpp" line="569"/>
+        <location filename="../../../widgets/tracemodel.cpp" line="556"/>
         <source>Example</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/tracemodel.cpp" line="571"/>
+        <location filename="../../../widgets/tracemodel.cpp" line="558"/>
         <source>Latency</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/tracemodel.cpp" line="573"/>
+        <location filename="../../../widgets/tracemodel.cpp" line="560"/>
         <source>Tokens</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/tracemodel.cpp" line="575"/>
+        <location filename="../../../widgets/tracemodel.cpp" line="562"/>
         <source>Cost</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/tracemodel.cpp" line="577"/>
+        <location filename="../../../widgets/tracemodel.cpp" line="564"/>
         <source>Cache</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/tracemodel.cpp" line="579"/>
+        <location filename="../../../widgets/tracemodel.cpp" line="566"/>
         <source>Error</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../../widgets/traceinspector.cpp" line="462"/>
-        <location filename="../../../widgets/tracemodel.cpp" line="516"/>
+        <location filename="../../../widgets/tracemodel.cpp" line="503"/>
         <source>Example %1</source>
         <translation type="unfinished"></translation>
     </message>
