@@ -2,6 +2,7 @@
 
 #include "datasets/samples.h"
 #include "evaluate/metrics.h"
+#include "graph/graphprogram.h"
 #include "modules/predict.h"
 #include "runtime/runmanager.h"
 
@@ -182,6 +183,12 @@ void EvaluateView::start()
     if (auto it = m_programSources.constFind(sample()); it != m_programSources.cend()) {
         request.name = tr("Evaluate %1").arg(sample());
         request.program = it->program;
+        if (const auto* graph = dynamic_cast<const GraphProgram*>(it->program.get())) {
+            for (const QString& profile : graph->lmProfiles()) {
+                if (m_namedLMs.contains(profile))
+                    request.namedLMs.insert(profile, m_namedLMs.value(profile));
+            }
+        }
         metric = it->evaluation.metric;
         devset = it->evaluation.devset;
         m_goldField = it->evaluation.goldField;

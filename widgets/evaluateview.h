@@ -60,6 +60,8 @@ public:
     }
     // The whole profile's settings (base URL, temperature, ...), not only the model.
     void setLM(const LMConfig& lm) { m_lm = lm; }
+    // LM profiles by name that a program source's graph nodes may pick (settings "lm").
+    void setNamedLMs(QHash<QString, LMConfig> lms) { m_namedLMs = std::move(lms); }
     const LMConfig& lm() const { return m_lm; }
     // Examples to evaluate instead of the sample's (empty: the sample's); the sample still
     // gives the signature and metric. For benchmarks with larger sets.
@@ -107,6 +109,7 @@ private:
         return lm;
     }();
     QList<Example> m_examples;
+    QHash<QString, LMConfig> m_namedLMs;
     struct ProgramSource
     {
         std::shared_ptr<Module> program;

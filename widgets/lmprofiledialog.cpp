@@ -148,18 +148,7 @@ void LMProfileDialog::setProfile(const LMProfile& profile)
 
 Object lmProfileSettings(const LMConfig& lm, const std::optional<ModelPrice>& price)
 {
-    Object o;
-    o.insert(QStringLiteral("model"), Value(lm.model));
-    if (!lm.apiBase.isEmpty())
-        o.insert(QStringLiteral("api_base"), Value(lm.apiBase));
-    if (!lm.apiKeyEnv.isEmpty())
-        o.insert(QStringLiteral("api_key_env"), Value(lm.apiKeyEnv));
-    if (lm.temperature)
-        o.insert(QStringLiteral("temperature"), Value(*lm.temperature));
-    if (lm.maxTokens)
-        o.insert(QStringLiteral("max_tokens"), Value(*lm.maxTokens));
-    if (lm.maxInFlight > 0)
-        o.insert(QStringLiteral("max_in_flight"), Value(lm.maxInFlight));
+    Object o = lmConfigSettings(lm);
     if (price) {
         Object p{{QStringLiteral("input"), Value(price->inputPerMillion)},
                  {QStringLiteral("output"), Value(price->outputPerMillion)}};
@@ -168,6 +157,11 @@ Object lmProfileSettings(const LMConfig& lm, const std::optional<ModelPrice>& pr
         o.insert(QStringLiteral("price"), Value(std::move(p)));
     }
     return o;
+}
+
+LMConfig lmConfigFromProfile(const Object& settings)
+{
+    return lmConfigFromSettings(settings);
 }
 
 std::optional<ModelPrice> lmPriceFromProfile(const Object& settings)
@@ -193,21 +187,6 @@ profilePrices(const QList<std::pair<LMConfig, std::optional<ModelPrice>>>& profi
             table->set(lm.model, *price);
     }
     return table;
-}
-
-LMConfig lmConfigFromProfile(const Object& settings)
-{
-    LMConfig lm;
-    lm.model = settings.value(u"model").toString();
-    lm.apiBase = settings.value(u"api_base").toString();
-    lm.apiKeyEnv = settings.value(u"api_key_env").toString();
-    if (settings.value(u"temperature").isNumber())
-        lm.temperature = settings.value(u"temperature").toDouble();
-    if (settings.value(u"max_tokens").isNumber())
-        lm.maxTokens = int(settings.value(u"max_tokens").toInt());
-    if (settings.value(u"max_in_flight").isNumber())
-        lm.maxInFlight = int(settings.value(u"max_in_flight").toInt());
-    return lm;
 }
 
 LMProfile LMProfileDialog::profile() const

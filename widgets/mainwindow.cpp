@@ -674,6 +674,7 @@ void MainWindow::fillProfiles()
         }
     }
     QList<std::pair<LMConfig, std::optional<ModelPrice>>> priced;
+    m_namedProfiles.clear();
     for (const auto& [name, settings] : stored) {
         const LMConfig lm = lmConfigFromProfile(settings);
         if (lm.model.isEmpty())
@@ -681,6 +682,20 @@ void MainWindow::fillProfiles()
         m_profile->addItem(profileLabel(name, lm), lm.model);
         m_profileConfigs.append(lm);
         priced.append({lm, lmPriceFromProfile(settings)});
+        m_namedProfiles.insert(name, lm);
+    }
+    // Graph nodes may pick a profile by name (settings "lm"): editors, the evaluate view and the
+    // Inspector's choice follow the list.
+    for (QWidget* tab : std::as_const(m_programTabs)) {
+        if (auto* editor = qobject_cast<GraphEditor*>(tab))
+            editor->setNamedLMs(m_namedProfiles);
+    }
+    if (m_evaluate)
+        m_evaluate->setNamedLMs(m_namedProfiles);
+    if (m_nodeInspector) {
+        QStringList names = m_namedProfiles.keys();
+        names.sort();
+        m_nodeInspector->setProfileNames(names);
     }
     // Cost in the status bar and the traces: the defaults, each profile's own price first.
     m_manager->setPrices(profilePrices(priced));
@@ -781,6 +796,7 @@ void MainWindow::evaluate()
                 tr("Program %1 on %2 (%3)").arg(program, loaded->datasetName, loaded->metricName);
             view->addProgramSource(label, module, std::move(loaded.value()));
             view->setLM(currentLM());
+            view->setNamedLMs(m_namedProfiles);
             m_tabs->setCurrentWidget(view);
             view->start();
         });
@@ -1190,6 +1206,7 @@ QWidget* MainWindow::createProgramEditor(const QString& name, ProgramGraph* grap
 {
     auto* editor = new GraphEditor(graph, m_document->undoStack(), m_manager, this);
     editor->setLM(currentLM());
+    editor->setNamedLMs(m_namedProfiles);
     connect(m_profile, &QComboBox::currentIndexChanged, editor,
             [this, editor] { editor->setLM(currentLM()); });
     // Subgraph programs of the project; files relative to the project's folder.

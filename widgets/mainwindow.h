@@ -165,7 +165,8 @@ private:
     QWidget* createProgramEditor(const QString& name, dspy::ProgramGraph* graph);
     ProjectDocument* m_document = nullptr;
     std::unique_ptr<ProjectDatabase> m_database;
-    QList<LMConfig> m_profileConfigs; // parallel to m_profile's items
+    QList<LMConfig> m_profileConfigs;         // parallel to m_profile's items
+    QHash<QString, LMConfig> m_namedProfiles; // the stored profiles by name (nodes' "lm")
     QAction* m_undoAction = nullptr;
     QAction* m_redoAction = nullptr;
     QString m_projectError;

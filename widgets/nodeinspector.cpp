@@ -233,6 +233,12 @@ void NodeInspector::buildForm()
             m_signatureError->setText(error.toString());
     });
 
+    m_lmProfile = new QComboBox(m_formWidget);
+    m_lmProfile->setObjectName(QStringLiteral("nodeLM"));
+    m_form->addRow(tr("&LM:"), m_lmProfile);
+    connect(m_lmProfile, &QComboBox::activated, this,
+            [this](int index) { commitLMProfile(m_lmProfile->itemData(index).toString()); });
+
     m_predictor = new QComboBox(m_formWidget);
     m_form->addRow(tr("&Predictor:"), m_predictor);
     connect(m_predictor, &QComboBox::currentIndexChanged, this, [this] {
@@ -363,6 +369,19 @@ void NodeInspector::refresh()
     m_signature->setEnabled(!io);
     show(m_signature, io ? QString() : n->signatureText);
     m_signatureError->setText(io ? QString() : n->signatureError);
+
+    // The LM it calls: the run's, or a profile by name (one the project no longer has is shown
+    // as such, so the choice is not lost).
+    const bool callsLM = withMCC(lmKinds()).contains(n->kind);
+    const QString chosen = n->settings.value(u"lm").toString();
+    m_lmProfile->clear();
+    m_lmProfile->addItem(tr("the run's (toolbar profile)"), QString());
+    for (const QString& name : std::as_const(m_profileNames))
+        m_lmProfile->addItem(name, name);
+    if (!chosen.isEmpty() && !m_profileNames.contains(chosen))
+        m_lmProfile->addItem(tr("%1 (not in this project)").arg(chosen), chosen);
+    m_lmProfile->setCurrentIndex(std::max(0, m_lmProfile->findData(chosen)));
+    m_lmProfile->setEnabled(callsLM);
 
     const QString settingsText = prettySettings(n->settings);
     if (!m_settingsJson->hasFocus() || !m_settingsJson->document()->isModified()) {
@@ -614,6 +633,32 @@ void NodeInspector::commitSettingsJson()
     const QString why = pushSettingsJson(m_stack, m_graph, m_node, text);
     if (!why.isEmpty())
         setProblem(tr("Settings not applied: %1").arg(why));
+}
+
+void NodeInspector::setProfileNames(const QStringList& names)
+{
+    if (names == m_profileNames)
+        return;
+    m_profileNames = names;
+    if (current())
+        refresh();
+}
+
+void NodeInspector::commitLMProfile(const QString& name)
+{
+    const GraphNode* n = current();
+    if (!n || !m_stack || n->settings.value(u"lm").toString() == name)
+        return;
+    Object settings = n->settings;
+    if (name.isEmpty())
+        settings.remove(u"lm");
+    else
+        settings.insert(QStringLiteral("lm"), Value(name));
+    auto* cmd = new SetNodeDataCommand(m_graph, m_node, NodeRole::Settings,
+                                       Value(settings).toJson(kSorted));
+    cmd->setText(name.isEmpty() ? tr("Use the run's LM for %1").arg(n->name)
+                                : tr("Use LM %1 for %2").arg(name, n->name));
+    m_stack->push(cmd);
 }
 
 void NodeInspector::commitSetting(const SettingSpec& spec, double value)

@@ -54,6 +54,10 @@ public:
     QLineEdit* nameEdit() const { return m_name; }
     QLineEdit* signatureEdit() const { return m_signature; }
     QComboBox* predictorBox() const { return m_predictor; }
+    // Which LM the node calls: the run's (the toolbar's profile) or a named profile (settings
+    // "lm"). Enabled for the kinds that call an LM.
+    QComboBox* lmBox() const { return m_lmProfile; }
+    void setProfileNames(const QStringList& names);
     QPlainTextEdit* instructionsEdit() const { return m_instructions; }
     QListWidget* demosList() const { return m_demos; }
     QPushButton* clearDemosButton() const { return m_clearDemos; }
@@ -83,6 +87,7 @@ private:
     void commitInstructions();
     void commitSettingsJson();
     void commitSetting(const SettingSpec& spec, double value);
+    void commitLMProfile(const QString& name);
     void clearDemos();
     void pushState(const QString& path, const Object& predictorState, const QString& mergeKey,
                    const QString& text);
@@ -103,6 +108,8 @@ private:
     QLineEdit* m_signature = nullptr;
     QLabel* m_signatureError = nullptr;
     QComboBox* m_predictor = nullptr;
+    QComboBox* m_lmProfile = nullptr;
+    QStringList m_profileNames;
     QPlainTextEdit* m_instructions = nullptr;
     QListWidget* m_demos = nullptr;
     QPushButton* m_clearDemos = nullptr;

@@ -6,6 +6,9 @@
 #include "adapters/adapter.h"
 #include "lm/lmconfig.h"
 #include "lm/lmerror.h"
+#include "lm/lmfactory.h"
+#include "modules/module.h"
+#include "runtime/expected.h"
 #include "signature/signature.h"
 
 #include <QHash>
@@ -112,5 +115,12 @@ std::unique_ptr<GraphProgram> projectProgramFrom(const QString& command, const O
 // Returns the loaded project (nullptr without --project), for projectProgramFrom.
 std::shared_ptr<const Project> applyProjectDefaults(const QString& command, Options& opts,
                                                     bool withData);
+// The LMs a drawn program's nodes pick by profile name (node settings "lm"), made from the
+// project's profiles with `options` (the run's callbacks). Usage error for a profile the project
+// does not have; the LM's error line for one that cannot be made.
+Expected<QHash<QString, LMPtr>, QString> projectNamedLMs(const QString& command,
+                                                         const Project* project,
+                                                         const Module& program,
+                                                         const LMFactoryOptions& options = {});
 
 } // namespace dspy::run

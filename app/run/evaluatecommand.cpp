@@ -609,6 +609,12 @@ int evaluateCommand(const QStringList& args, QTextStream& out, QTextStream& err)
             return LMFailure;
         }
         RunContext base(*made, adapter);
+        auto named = projectNamedLMs(cmd, project.get(), *program.module, lmOptions);
+        if (!named) {
+            err << "error: " << redactAll(named.error(), secret) << '\n';
+            return LMFailure;
+        }
+        base.namedLMs = std::move(named.value());
         base.callbacks = callbacks;
         base.cancellation = std::make_shared<CancellationToken>();
 

@@ -119,7 +119,8 @@ int predictCommand(const QStringList& args, QTextStream& out, QTextStream& err)
     }
     // --project FILE --program NAME: a drawn program (graph/graphprogram.h).
     std::unique_ptr<GraphProgram> graphProgram;
-    if (const auto project = applyProjectDefaults(cmd, opts, false))
+    const auto project = applyProjectDefaults(cmd, opts, false);
+    if (project)
         graphProgram = projectProgramFrom(cmd, opts, project.get());
     const Signature sig = graphProgram ? graphProgram->signature() : signatureFrom(cmd, opts);
     const AdapterPtr adapter = adapterFrom(cmd, opts);
@@ -151,6 +152,13 @@ int predictCommand(const QStringList& args, QTextStream& out, QTextStream& err)
 
     RunContext ctx(lm, adapter);
     ctx.trace = std::make_shared<Trace>();
+    // Nodes that pick another of the project's LM profiles (settings "lm").
+    auto named = projectNamedLMs(cmd, project.get(), *program);
+    if (!named) {
+        err << "error: " << redactAll(named.error(), secret) << '\n';
+        return LMFailure;
+    }
+    ctx.namedLMs = std::move(named.value());
 
     int code = Ok;
     QString errorLine;

@@ -3,6 +3,7 @@
 
 #include "cli.h"
 #include "command.h"
+#include "lm/lmfactory.h"
 
 #include "graph/projectfile.h"
 #include "retrieve/fts5retriever.h"
@@ -160,6 +161,30 @@ std::unique_ptr<GraphProgram> projectProgramFrom(const QString& cmd, const Optio
                                      .arg(cmd, name, program.error())
                                      .toStdString());
     return std::move(program.value());
+}
+
+Expected<QHash<QString, LMPtr>, QString> projectNamedLMs(const QString& cmd, const Project* project,
+                                                         const Module& program,
+                                                         const LMFactoryOptions& options)
+{
+    QHash<QString, LMPtr> out;
+    const auto* graph = dynamic_cast<const GraphProgram*>(&program);
+    if (!graph || !project)
+        return out;
+    for (const QString& name : graph->lmProfiles()) {
+        const auto profile = std::find_if(project->lmProfiles.cbegin(), project->lmProfiles.cend(),
+                                          [&](const LMProfile& p) { return p.name == name; });
+        if (profile == project->lmProfiles.cend())
+            throw UsageError(QStringLiteral("%1: a node picks the LM profile '%2', which the "
+                                            "project does not have")
+                                 .arg(cmd, name));
+        auto made = makeLM(lmConfigFromSettings(profile->settings), options);
+        if (!made)
+            return unexpected(
+                QStringLiteral("LM profile '%1': %2").arg(name, lmErrorLine(made.error())));
+        out.insert(name, *made);
+    }
+    return out;
 }
 
 int validateCommand(const QStringList& args, QTextStream& out, QTextStream& err)

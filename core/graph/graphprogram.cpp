@@ -369,6 +369,7 @@ Expected<std::unique_ptr<GraphProgram>, QString> GraphProgram::build(const Progr
         step.id = id;
         step.name = n->name;
         step.kind = n->kind;
+        step.lmProfile = n->settings.value(u"lm").toString();
         for (const Field& f : graph.portFields(id, PortType::Out))
             step.outputFields.append(f.name);
         if (n->kind != nodekind::Input && n->kind != nodekind::Output) {
@@ -411,6 +412,7 @@ GraphProgram::GraphProgram(const GraphProgram& other)
         copy.inputs = s.inputs;
         copy.dependents = s.dependents;
         copy.outputFields = s.outputFields;
+        copy.lmProfile = s.lmProfile;
         m_steps.push_back(std::move(copy));
     }
 }
@@ -454,6 +456,20 @@ QStringList GraphProgram::nodeNames() const
     return out;
 }
 
+QStringList GraphProgram::lmProfiles() const
+{
+    QStringList out;
+    for (const Step& s : m_steps) {
+        if (!s.lmProfile.isEmpty())
+            out.append(s.lmProfile);
+        if (const auto* inner = dynamic_cast<const GraphProgram*>(s.module.get()))
+            out.append(inner->lmProfiles());
+    }
+    out.sort();
+    out.removeDuplicates();
+    return out;
+}
+
 void GraphProgram::storeState(ProgramGraph& graph) const
 {
     for (const Step& s : m_steps) {
@@ -494,6 +510,20 @@ Object GraphProgram::runStep(int index, const Object& inputs, RunContext& ctx, b
     RunContext child = ctx.child();
     child.predictorPath = childPredictorPath(ctx.predictorPath, step.name);
     child.spanLabel = step.name;
+    if (!step.lmProfile.isEmpty()) {
+        LMPtr lm = ctx.namedLMs.value(step.lmProfile);
+        if (!lm) {
+            QStringList names = ctx.namedLMs.keys();
+            names.sort();
+            throw std::runtime_error(QStringLiteral("node '%1': its LM profile '%2' is not "
+                                                    "available in this run (profiles: %3)")
+                                         .arg(step.name, step.lmProfile,
+                                              names.isEmpty() ? QStringLiteral("none")
+                                                              : names.join(QStringLiteral(", ")))
+                                         .toStdString());
+        }
+        child.lm = std::move(lm);
+    }
     const Prediction p = (*step.module)(Example(inputs), child);
     Object outputs = p.toObject();
     if (step.outputFields.contains(QStringLiteral("completions")) &&

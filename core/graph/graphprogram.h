@@ -92,7 +92,10 @@ public:
     const Signature& signature() const { return m_signature; }
     // The module of a node (nullptr for Input/Output or an unknown name).
     Module* nodeModule(const QString& name);
-    QStringList nodeNames() const; // in dependency order
+    QStringList nodeNames() const;
+    // The LM profiles its nodes pick (settings "lm"), Subgraph programs' included, sorted; a run
+    // needs these in RunContext::namedLMs.
+    QStringList lmProfiles() const; // in dependency order
 
     void setEventCallback(NodeEventFn fn) { m_onEvent = std::move(fn); }
     // At most this many nodes at once (default 8; 1 runs the nodes one by one in order).
@@ -118,6 +121,7 @@ private:
         QList<Binding> inputs;
         QList<int> dependents;
         QStringList outputFields; // Input: the program's inputs
+        QString lmProfile;        // settings "lm": the node calls ctx.namedLMs[lmProfile]
     };
     struct Memo;
 

@@ -74,6 +74,38 @@ std::optional<ProviderInfo> providerInfo(const QString& modelId, QString* error)
     return p;
 }
 
+LMConfig lmConfigFromSettings(const Object& settings)
+{
+    LMConfig lm;
+    lm.model = settings.value(u"model").toString();
+    lm.apiBase = settings.value(u"api_base").toString();
+    lm.apiKeyEnv = settings.value(u"api_key_env").toString();
+    if (settings.value(u"temperature").isNumber())
+        lm.temperature = settings.value(u"temperature").toDouble();
+    if (settings.value(u"max_tokens").isNumber())
+        lm.maxTokens = int(settings.value(u"max_tokens").toInt());
+    if (settings.value(u"max_in_flight").isNumber())
+        lm.maxInFlight = int(settings.value(u"max_in_flight").toInt());
+    return lm;
+}
+
+Object lmConfigSettings(const LMConfig& lm)
+{
+    Object o;
+    o.insert(QStringLiteral("model"), Value(lm.model));
+    if (!lm.apiBase.isEmpty())
+        o.insert(QStringLiteral("api_base"), Value(lm.apiBase));
+    if (!lm.apiKeyEnv.isEmpty())
+        o.insert(QStringLiteral("api_key_env"), Value(lm.apiKeyEnv));
+    if (lm.temperature)
+        o.insert(QStringLiteral("temperature"), Value(*lm.temperature));
+    if (lm.maxTokens)
+        o.insert(QStringLiteral("max_tokens"), Value(*lm.maxTokens));
+    if (lm.maxInFlight > 0)
+        o.insert(QStringLiteral("max_in_flight"), Value(lm.maxInFlight));
+    return o;
+}
+
 Object lmKwargs(const LMConfig& config)
 {
     Object kw;

@@ -70,6 +70,11 @@ struct ProviderInfo
 // The provider of a DSPy model id; an id without a prefix is OpenAI's, as in LiteLLM.
 std::optional<ProviderInfo> providerInfo(const QString& modelId, QString* error = nullptr);
 
+// An LM profile's settings as project files keep them (model, api_base, api_key_env,
+// temperature, max_tokens, max_in_flight; never a key) and back. Unknown keys are ignored.
+LMConfig lmConfigFromSettings(const Object& settings);
+Object lmConfigSettings(const LMConfig& config);
+
 // lm.kwargs as dspy.LM builds it: {temperature, max_tokens, **extra}, None values kept.
 Object lmKwargs(const LMConfig& config);
 

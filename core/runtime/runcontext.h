@@ -8,6 +8,7 @@
 #include "data/example.h"
 #include "lm/lm.h"
 
+#include <QHash>
 #include <QMutex>
 
 #include <atomic>
@@ -86,6 +87,9 @@ public:
     // "LABEL: Instance(...)", so a node's calls can be found in the trace. Consumed by that
     // module's call (its children do not inherit it).
     QString spanLabel;
+    // LMs by LM profile name, for program-graph nodes whose settings pick one ({"lm": NAME});
+    // the other calls use `lm`. RunManager and dspy-run fill it from the project's profiles.
+    QHash<QString, LMPtr> namedLMs;
     // Added by Brief F: callbacks of this run, fired besides the global ones (nullptr: none).
     // Modules and adapters fire them; an LM fires only its own and the global ones (an LM call
     // does not see the RunContext), so give the LM the same registry to see its hooks too.

@@ -71,6 +71,13 @@ Expected<RunContext, QString> runContext(const RunRequest& request,
     if (!made)
         return unexpected(lmErrorText(made.error()));
     RunContext ctx(*made, request.adapter);
+    for (auto it = request.namedLMs.cbegin(); it != request.namedLMs.cend(); ++it) {
+        auto named = makeLM(it.value(), options);
+        if (!named)
+            return unexpected(
+                QStringLiteral("LM profile '%1': %2").arg(it.key(), lmErrorText(named.error())));
+        ctx.namedLMs.insert(it.key(), *named);
+    }
     ctx.callbacks = callbacks;
     ctx.cancellation = token;
     return ctx;

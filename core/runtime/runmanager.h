@@ -32,6 +32,9 @@ struct RunRequest
     std::shared_ptr<const PriceTable> prices;   // nullptr: no cost
     std::shared_ptr<const SecretStore> secrets; // nullptr: environment variables
     AdapterPtr adapter;                         // nullptr: ChatAdapter
+    // LM profiles by name that graph nodes may pick (settings "lm"); built on the worker like
+    // `lm`, with the same callbacks, prices and usage (RunContext::namedLMs).
+    QHash<QString, LMConfig> namedLMs;
 };
 
 struct PredictOutcome

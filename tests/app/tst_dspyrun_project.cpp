@@ -106,6 +106,49 @@ private Q_SLOTS:
         QVERIFY(p->toObject().value(u"answer").isInt());
     }
 
+    // A node that picks one of the project's profiles by name runs on it; one the project does
+    // not have is a usage error naming it.
+    void nodesPickProfilesByName()
+    {
+        QFile sample(sampleProject(QStringLiteral("arithmetic")));
+        QVERIFY(sample.open(QIODevice::ReadOnly));
+        auto root = Value::fromJson(QString::fromUtf8(sample.readAll()));
+        QVERIFY(root);
+        const auto withLM = [&](const QString& profile) {
+            Object o = root->toObject();
+            Array programs = o.value(u"programs").toArray();
+            Object program = programs.first().toObject();
+            Array nodes = program.value(u"nodes").toArray();
+            for (Value& n : nodes) {
+                Object node = n.toObject();
+                if (node.value(u"name").toString() == u"solve")
+                    node.insert(QStringLiteral("settings"),
+                                Value(Object{{QStringLiteral("lm"), Value(profile)}}));
+                n = Value(node);
+            }
+            program.insert(QStringLiteral("nodes"), Value(nodes));
+            programs[0] = Value(program);
+            o.insert(QStringLiteral("programs"), Value(programs));
+            const QString path = m_dir.filePath(profile + QStringLiteral(".dspyproj"));
+            write(path, Value(o).toJson(JsonStyle{2, false, true}).toUtf8());
+            return path;
+        };
+        const QStringList tail{
+            QStringLiteral("--program"), QStringLiteral("main"),
+            QStringLiteral("--model"),   QStringLiteral("lmsim/sim"),
+            QStringLiteral("--input"),   QStringLiteral("question=What is 2 plus 3?")};
+        Run r = run(QStringList{QStringLiteral("predict"), QStringLiteral("--project"),
+                                withLM(QStringLiteral("offline"))} +
+                    tail);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        r = run(QStringList{QStringLiteral("predict"), QStringLiteral("--project"),
+                            withLM(QStringLiteral("nosuch"))} +
+                tail);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(QStringLiteral("picks the LM profile 'nosuch'")),
+                 qPrintable(r.err));
+    }
+
     // --project gives the defaults: its dataset, metric and LM profile.
     void projectDefaults()
     {

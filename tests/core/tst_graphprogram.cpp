@@ -236,6 +236,43 @@ private Q_SLOTS:
                  qPrintable(bad.error()));
     }
 
+    void aNodeCanPickANamedLM()
+    {
+        ProgramGraph g;
+        buildDiamond(g);
+        const NodeId b = g.nodeByName(QStringLiteral("b"));
+        g.setNodeSettings(b, Object{{QStringLiteral("lm"), Value("fast")}});
+        auto program = GraphProgram::build(g);
+        QVERIFY(program);
+        QCOMPARE((*program)->lmProfiles(), QStringList{QStringLiteral("fast")});
+        // The run's LM answers a and c; node b calls the "fast" profile's LM.
+        auto main = ScriptedLM::bySubstring({
+            {QStringLiteral("field `[[ ## x ## ]]`"), Object{{QStringLiteral("x"), Value("ex")}}},
+            {QStringLiteral("field `[[ ## answer ## ]]`"),
+             Object{{QStringLiteral("answer"), Value("both")}}},
+        });
+        auto fast = ScriptedLM::bySubstring({
+            {QStringLiteral("field `[[ ## y ## ]]`"),
+             Object{{QStringLiteral("y"), Value("fast y")}}},
+        });
+        RunContext ctx(main);
+        ctx.namedLMs.insert(QStringLiteral("fast"), fast);
+        const Prediction p = (**program)(Example{{QStringLiteral("question"), Value("q?")}}, ctx);
+        QCOMPARE(p.get(u"answer").toString(), QStringLiteral("both"));
+        QCOMPARE(fast->requests().size(), 1);
+        QCOMPARE(main->requests().size(), 2);
+        // A run without that profile: the node fails, naming it.
+        RunContext without(main);
+        try {
+            (**program)(Example{{QStringLiteral("question"), Value("q?")}}, without);
+            QFAIL("a node whose LM profile is missing must fail");
+        } catch (const std::exception& e) {
+            QVERIFY2(QString::fromUtf8(e.what()).contains(
+                         QStringLiteral("node 'b': its LM profile 'fast' is not available")),
+                     e.what());
+        }
+    }
+
     void independentBranchesOverlap()
     {
         ProgramGraph g;

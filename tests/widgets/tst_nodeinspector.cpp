@@ -259,6 +259,33 @@ private Q_SLOTS:
         QVERIFY(!inspector.instructionsEdit()->isEnabled());
     }
 
+    void aNodeCanPickAnLMProfile()
+    {
+        ProgramGraph g;
+        QUndoStack stack;
+        const NodeId solve = makeProgram(g);
+        NodeInspector inspector;
+        inspector.setProfileNames({QStringLiteral("fast"), QStringLiteral("openai")});
+        inspector.setNode(&g, &stack, solve);
+        QComboBox* lm = inspector.lmBox();
+        QVERIFY(lm->isEnabled());
+        QCOMPARE(lm->count(), 3); // the run's, fast, openai
+        QCOMPARE(lm->currentIndex(), 0);
+        lm->setCurrentIndex(lm->findData(QStringLiteral("fast")));
+        Q_EMIT lm->activated(lm->currentIndex());
+        QCOMPARE(g.node(solve)->settings.value(u"lm").toString(), QStringLiteral("fast"));
+        QCOMPARE(stack.count(), 1);
+        stack.undo();
+        QVERIFY(!g.node(solve)->settings.contains(u"lm"));
+        QCOMPARE(lm->currentIndex(), 0);
+        // A profile the project no longer has stays visible as such.
+        g.setNodeSettings(solve, Object{{QStringLiteral("lm"), Value("gone")}});
+        QCOMPARE(lm->currentText(), QStringLiteral("gone (not in this project)"));
+        // Nodes that call no LM cannot pick one.
+        inspector.setNode(&g, &stack, g.nodeByName(QStringLiteral("input")));
+        QVERIFY(!lm->isEnabled());
+    }
+
     void settingsJsonIsCheckedBeforeItApplies()
     {
         ProgramGraph g;

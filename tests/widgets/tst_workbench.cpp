@@ -554,6 +554,41 @@ private Q_SLOTS:
         QCOMPARE(finished.size(), 1);
     }
 
+    void aNodeRunsOnTheProfileItPicks()
+    {
+        QTemporaryDir dir;
+        const QString path = copySampleLayout(dir, QStringLiteral("arithmetic"));
+        QVERIFY(!path.isEmpty());
+        MainWindow::unsavedPrompt() = [](const QString&) { return 1; };
+        MainWindow window(path);
+        QVERIFY2(window.document(), qPrintable(window.projectError()));
+        auto* editor = qobject_cast<GraphEditor*>(window.openProgram(QStringLiteral("main")));
+        QVERIFY(editor);
+        const NodeId solve = editor->graph()->nodeByName(QStringLiteral("solve"));
+        editor->scene()->nodeItem(solve)->setSelected(true);
+        // The project's profiles ("offline", "openai") are offered; pick "offline".
+        QComboBox* lm = window.nodeInspector()->lmBox();
+        QVERIFY(lm->findData(QStringLiteral("offline")) > 0);
+        QVERIFY(lm->findData(QStringLiteral("openai")) > 0);
+        lm->setCurrentIndex(lm->findData(QStringLiteral("offline")));
+        Q_EMIT lm->activated(lm->currentIndex());
+        editor->inputField(QStringLiteral("question"))->setText(QStringLiteral("What is 2 + 3?"));
+        QSignalSpy finished(editor, &GraphEditor::runFinished);
+        QVERIFY(!editor->run().isEmpty());
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 30000);
+        auto outcome = finished.takeFirst().first().value<PredictOutcome>();
+        QVERIFY2(outcome.error.isEmpty(), qPrintable(outcome.error));
+        // A name the project does not have: the node fails, saying which.
+        Object settings = editor->graph()->node(solve)->settings;
+        settings.insert(QStringLiteral("lm"), Value("nosuch"));
+        editor->graph()->setNodeSettings(solve, settings);
+        QVERIFY(!editor->run().isEmpty());
+        QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 30000);
+        outcome = finished.takeFirst().first().value<PredictOutcome>();
+        QVERIFY2(outcome.error.contains(QStringLiteral("LM profile 'nosuch' is not available")),
+                 qPrintable(outcome.error));
+    }
+
     void theRagSampleRunsInTheGraphEditor()
     {
         QTemporaryDir dir;

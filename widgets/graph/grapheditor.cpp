@@ -166,6 +166,10 @@ QString GraphEditor::run()
     request.name = tr("Run program");
     request.program = std::shared_ptr<Module>(std::move(built.value()));
     request.lm = m_lm;
+    for (const QString& profile : static_cast<GraphProgram*>(request.program.get())->lmProfiles()) {
+        if (m_namedLMs.contains(profile)) // a missing one fails its node, naming it
+            request.namedLMs.insert(profile, m_namedLMs.value(profile));
+    }
     m_runId = m_manager->predict(request, inputs);
     m_runButton->setEnabled(false);
     m_stopButton->setEnabled(true);

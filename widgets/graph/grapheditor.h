@@ -50,6 +50,8 @@ public:
     ProgramGraph* graph() const { return m_graph; }
 
     void setLM(const LMConfig& lm) { m_lm = lm; }
+    // The LM profiles by name that nodes may pick (settings "lm"); a run gets those its nodes use.
+    void setNamedLMs(QHash<QString, LMConfig> lms) { m_namedLMs = std::move(lms); }
     // What the program's nodes need from outside (Subgraph programs, retriever, tools, base dir).
     void setEnvironment(std::function<GraphEnvironment()> env) { m_env = std::move(env); }
     const std::function<GraphEnvironment()>& environment() const { return m_env; }
@@ -89,6 +91,7 @@ private:
     QPushButton* m_stopButton = nullptr;
     QLabel* m_message = nullptr;
     LMConfig m_lm;
+    QHash<QString, LMConfig> m_namedLMs;
     std::function<GraphEnvironment()> m_env;
     std::shared_ptr<Live> m_live = std::make_shared<Live>();
     QTimer m_flush;

@@ -253,165 +253,165 @@
 <context>
     <name>dspy::ui::EvaluateView</name>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="66"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="67"/>
         <source>first </source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="67"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="68"/>
         <source> examples</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="68"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="69"/>
         <source>Evaluate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="69"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="70"/>
         <source>Stop</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="71"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="72"/>
         <source>Export</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="74"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="75"/>
         <source>CSV…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="75"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="76"/>
         <source>JSON…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="76"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="77"/>
         <source>Chart as PNG…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="84"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="85"/>
         <source>Filter results</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="89"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="90"/>
         <source>#</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="89"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="90"/>
         <source>Inputs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="89"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="90"/>
         <source>Prediction</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="89"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="90"/>
         <source>Gold</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="89"/>
-        <location filename="../../../widgets/evaluateview.cpp" line="317"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="90"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="324"/>
         <source>Score</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="89"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="90"/>
         <source>Error</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="102"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="103"/>
         <source>Double-click a row to open its trace</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="106"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="107"/>
         <source>Score histogram</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="113"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="114"/>
         <source>Sample</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="192"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="199"/>
         <source>Cannot load the sample %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="183"/>
-        <location filename="../../../widgets/evaluateview.cpp" line="195"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="184"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="202"/>
         <source>Evaluate %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="223"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="230"/>
         <source>%1 / %2, score %3%</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="238"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="245"/>
         <source>Stopped: score %1%</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="239"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="246"/>
         <source>Score %1%</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="304"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="311"/>
         <source>Examples</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="330"/>
         <location filename="../../../widgets/evaluateview.cpp" line="337"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="344"/>
         <source>Nothing evaluated yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="355"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="362"/>
         <source>cannot write %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="364"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="371"/>
         <source>Export results</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="364"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="371"/>
         <source>Export chart</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="365"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="372"/>
         <source>PNG images (*.png)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="366"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="373"/>
         <source>CSV files (*.csv)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="367"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="374"/>
         <source>JSON files (*.json)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="372"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="379"/>
         <source>Export failed</source>
         <translation type="unfinished"></translation>
     </message>
@@ -471,7 +471,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/graph/grapheditor.cpp" line="172"/>
+        <location filename="../../../widgets/graph/grapheditor.cpp" line="176"/>
         <source>Running…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -628,12 +628,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/lmprofiledialog.cpp" line="253"/>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="232"/>
         <source>Testing…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/lmprofiledialog.cpp" line="266"/>
+        <location filename="../../../widgets/lmprofiledialog.cpp" line="245"/>
         <source>Test profile %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -841,274 +841,274 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="704"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="719"/>
         <source>Add LM profile %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="733"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="748"/>
         <source>Cannot run: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="739"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="754"/>
         <source>Cannot load the sample %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="743"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="758"/>
         <source>Run %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="762"/>
-        <location filename="../../../widgets/mainwindow.cpp" line="776"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="777"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="791"/>
         <source>Cannot evaluate %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="781"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="796"/>
         <source>Program %1 on %2 (%3)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="833"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="849"/>
         <source>Restore unsaved changes?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="834"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="850"/>
         <source>%1 has unsaved changes from a session that did not end normally. Restore them? (The file itself is unchanged until you save.)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="845"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="861"/>
         <source>Unsaved changes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="845"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="861"/>
         <source>Save the changes to %1?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="858"/>
-        <location filename="../../../widgets/mainwindow.cpp" line="859"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="874"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="875"/>
         <source>Cannot open the project: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="868"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="884"/>
         <source>The autosave cannot be restored: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="870"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="886"/>
         <source>Restored unsaved changes from the autosave.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="875"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="891"/>
         <source>&lt;opened&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="876"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="892"/>
         <source>Undo History</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="904"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="920"/>
         <source>Autosave failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="966"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="982"/>
         <source>Cannot open the dataset %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="972"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="988"/>
         <source>%1 (data)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="981"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="997"/>
         <source>Select a module call in the trace inspector to add its example.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="989"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1005"/>
         <source>There is no dataset to add the example to.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1011"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1027"/>
         <source>%1%2 — DSPy Workbench</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1028"/>
-        <location filename="../../../widgets/mainwindow.cpp" line="1050"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1044"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1066"/>
         <source>no project is open</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1031"/>
-        <location filename="../../../widgets/mainwindow.cpp" line="1061"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1047"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1077"/>
         <source>the project has no program &apos;%1&apos;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1039"/>
-        <location filename="../../../widgets/mainwindow.cpp" line="1042"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1055"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1058"/>
         <source>cannot write %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1053"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1069"/>
         <source>cannot read %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1068"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1084"/>
         <source>Import %1 into %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1074"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1090"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1075"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1091"/>
         <source>&amp;Open…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1076"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1092"/>
         <source>Open project</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1077"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1093"/>
         <source>DSPy projects (*.dspyproj)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1083"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1099"/>
         <source>Open &amp;Recent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1089"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1105"/>
         <source>(none)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1094"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1110"/>
         <source>&amp;Save</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1098"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1114"/>
         <source>&amp;Export Program as DSPy JSON…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1101"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1117"/>
         <source>Open a program to export it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1104"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1120"/>
         <source>Export %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1106"/>
         <location filename="../../../widgets/mainwindow.cpp" line="1122"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1138"/>
         <source>DSPy program state (*.json)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1110"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1126"/>
         <source>Export failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1112"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1128"/>
         <source>Exported %1 to %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1115"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1131"/>
         <source>&amp;Import DSPy JSON into Program…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1118"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1134"/>
         <source>Open a program to import a DSPy program.save() file into it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1122"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1138"/>
         <source>Import into %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1127"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1143"/>
         <source>Import failed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1129"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1145"/>
         <source>Imported %1 into %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1131"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1147"/>
         <source>Import: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1134"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1150"/>
         <source>&amp;Edit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1135"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1151"/>
         <source>&amp;Undo</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1139"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1155"/>
         <source>&amp;Redo</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1148"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1164"/>
         <source>Add Traced Example to Dataset…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1162"/>
-        <location filename="../../../widgets/mainwindow.cpp" line="1163"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1178"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1179"/>
         <source>Cannot save the project: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1166"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1182"/>
         <source>Saved %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1221"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1238"/>
         <source>Program run %1 done (%2 ms)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1222"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1239"/>
         <source>Program run %1 failed: %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1229,62 +1229,87 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/nodeinspector.cpp" line="237"/>
+        <location filename="../../../widgets/nodeinspector.cpp" line="238"/>
+        <source>&amp;LM:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/nodeinspector.cpp" line="243"/>
         <source>&amp;Predictor:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/nodeinspector.cpp" line="248"/>
+        <location filename="../../../widgets/nodeinspector.cpp" line="254"/>
         <source>&amp;Instructions:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/nodeinspector.cpp" line="256"/>
+        <location filename="../../../widgets/nodeinspector.cpp" line="262"/>
         <source>Demos:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/nodeinspector.cpp" line="257"/>
+        <location filename="../../../widgets/nodeinspector.cpp" line="263"/>
         <source>Clear Demos</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/nodeinspector.cpp" line="269"/>
+        <location filename="../../../widgets/nodeinspector.cpp" line="275"/>
         <source>Settings (&amp;JSON):</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/nodeinspector.cpp" line="469"/>
+        <location filename="../../../widgets/nodeinspector.cpp" line="378"/>
+        <source>the run&apos;s (toolbar profile)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/nodeinspector.cpp" line="382"/>
+        <source>%1 (not in this project)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/nodeinspector.cpp" line="488"/>
         <source>(no demos: optimizers add them)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/nodeinspector.cpp" line="510"/>
+        <location filename="../../../widgets/nodeinspector.cpp" line="529"/>
         <source>Not renamed: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/nodeinspector.cpp" line="550"/>
+        <location filename="../../../widgets/nodeinspector.cpp" line="569"/>
         <source>Edit signature of %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/nodeinspector.cpp" line="589"/>
+        <location filename="../../../widgets/nodeinspector.cpp" line="608"/>
         <source>Edit instructions of %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/nodeinspector.cpp" line="600"/>
+        <location filename="../../../widgets/nodeinspector.cpp" line="619"/>
         <source>Clear demos of %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/nodeinspector.cpp" line="616"/>
+        <location filename="../../../widgets/nodeinspector.cpp" line="635"/>
         <source>Settings not applied: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../../widgets/nodeinspector.cpp" line="637"/>
+        <location filename="../../../widgets/nodeinspector.cpp" line="659"/>
+        <source>Use the run&apos;s LM for %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/nodeinspector.cpp" line="660"/>
+        <source>Use LM %1 for %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/nodeinspector.cpp" line="682"/>
         <source>Set %1 of %2</source>
         <translation type="unfinished"></translation>
     </message>
