@@ -110,9 +110,30 @@ EvaluateView::EvaluateView(RunManager* manager, QWidget* parent)
     m_chartView->setRenderHint(QPainter::Antialiasing);
     m_chartView->setMinimumHeight(160);
 
+    m_datasetBox = new QComboBox(this);
+    m_datasetBox->setObjectName(QStringLiteral("dataset"));
+    m_datasetBox->setToolTip(tr("The project dataset to evaluate the program on"));
+    m_metricBox = new QComboBox(this);
+    m_metricBox->setObjectName(QStringLiteral("metric"));
+    m_metricBox->setToolTip(tr("The project metric that scores it"));
+    m_datasetBox->hide();
+    m_metricBox->hide();
+    const auto choose = [this] {
+        const auto it = m_programSources.constFind(sample());
+        if (m_showingChoices || it == m_programSources.cend())
+            return;
+        Q_EMIT programEvaluationRequested(it->name, m_datasetBox->currentText(),
+                                          m_metricBox->currentText());
+    };
+    connect(m_datasetBox, &QComboBox::activated, this, choose);
+    connect(m_metricBox, &QComboBox::activated, this, choose);
+    connect(m_sample, &QComboBox::currentTextChanged, this, [this] { showChoices(); });
+
     auto* bar = new QHBoxLayout;
     bar->addWidget(new QLabel(tr("Sample"), this));
     bar->addWidget(m_sample);
+    bar->addWidget(m_datasetBox);
+    bar->addWidget(m_metricBox);
     bar->addWidget(m_limit);
     bar->addWidget(m_run);
     bar->addWidget(m_stop);
@@ -163,13 +184,36 @@ bool EvaluateView::isRunning() const
     return !m_runId.isEmpty() && m_manager->isRunning(m_runId);
 }
 
-void EvaluateView::addProgramSource(const QString& label, std::shared_ptr<Module> program,
-                                    ProjectEvaluation evaluation)
+void EvaluateView::addProgramSource(const QString& label, const QString& programName,
+                                    std::shared_ptr<Module> program, ProjectEvaluation evaluation,
+                                    const QStringList& datasets, const QStringList& metrics)
 {
-    m_programSources.insert(label, ProgramSource{std::move(program), std::move(evaluation)});
+    m_programSources.insert(label, ProgramSource{programName, std::move(program),
+                                                 std::move(evaluation), datasets, metrics});
     if (m_sample->findText(label) < 0)
         m_sample->insertItem(0, label);
     m_sample->setCurrentText(label);
+    showChoices();
+}
+
+void EvaluateView::showChoices()
+{
+    const auto it = m_programSources.constFind(sample());
+    const bool program = it != m_programSources.cend();
+    m_datasetBox->setVisible(program);
+    m_metricBox->setVisible(program);
+    if (!program)
+        return;
+    m_showingChoices = true;
+    m_datasetBox->clear();
+    m_datasetBox->addItems(it->datasets);
+    m_datasetBox->setCurrentText(it->evaluation.datasetName);
+    m_metricBox->clear();
+    m_metricBox->addItems(it->metrics);
+    if (m_metricBox->findText(it->evaluation.metricName) < 0) // the default exact_match
+        m_metricBox->insertItem(0, it->evaluation.metricName);
+    m_metricBox->setCurrentText(it->evaluation.metricName);
+    m_showingChoices = false;
 }
 
 void EvaluateView::start()

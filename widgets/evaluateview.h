@@ -67,9 +67,14 @@ public:
     // gives the signature and metric. For benchmarks with larger sets.
     void setExamples(QList<Example> examples) { m_examples = std::move(examples); }
     // A program to evaluate, listed (and selected) in the source box as `label` beside the
-    // samples; the same label replaces it.
-    void addProgramSource(const QString& label, std::shared_ptr<Module> program,
-                          ProjectEvaluation evaluation);
+    // samples; the same label replaces it. `datasets` and `metrics` are the project's: while the
+    // source is selected, two boxes offer them, and choosing another emits
+    // programEvaluationRequested (the window loads it and adds it as a source).
+    void addProgramSource(const QString& label, const QString& programName,
+                          std::shared_ptr<Module> program, ProjectEvaluation evaluation,
+                          const QStringList& datasets = {}, const QStringList& metrics = {});
+    QComboBox* datasetBox() const { return m_datasetBox; }
+    QComboBox* metricBox() const { return m_metricBox; }
 
     QString runId() const { return m_runId; }
     bool isRunning() const;
@@ -95,6 +100,8 @@ public Q_SLOTS:
 Q_SIGNALS:
     void finished(double score);
     void traceRequested(const QString& runId, qint64 exampleIndex);
+    void programEvaluationRequested(const QString& program, const QString& dataset,
+                                    const QString& metric);
 
 private:
     void onProgress(const QString& runId, const EvaluationProgress& progress);
@@ -112,9 +119,12 @@ private:
     QHash<QString, LMConfig> m_namedLMs;
     struct ProgramSource
     {
+        QString name;
         std::shared_ptr<Module> program;
         ProjectEvaluation evaluation;
+        QStringList datasets, metrics;
     };
+    void showChoices(); // the dataset/metric boxes of the selected program source
     QHash<QString, ProgramSource> m_programSources; // by label
     QString m_goldField;                            // of the running or shown evaluation
     QString m_runId;
@@ -122,6 +132,9 @@ private:
     QList<int> m_bins;
 
     QComboBox* m_sample = nullptr;
+    QComboBox* m_datasetBox = nullptr;
+    QComboBox* m_metricBox = nullptr;
+    bool m_showingChoices = false;
     QSpinBox* m_limit = nullptr;
     QPushButton* m_run = nullptr;
     QPushButton* m_stop = nullptr;

@@ -566,6 +566,10 @@ EvaluateView* MainWindow::evaluateView()
 {
     if (!m_evaluate) {
         m_evaluate = new EvaluateView(m_manager, m_tabs);
+        connect(m_evaluate, &EvaluateView::programEvaluationRequested, this,
+                [this](const QString& program, const QString& dataset, const QString& metric) {
+                    evaluateProgram(program, dataset, metric, false);
+                });
         connect(m_evaluate, &EvaluateView::traceRequested, this, &MainWindow::showExampleTrace);
         m_evaluate->setObjectName(QStringLiteral("evaluate"));
         m_evaluate->setLM(currentLM());
@@ -764,27 +768,50 @@ QString MainWindow::runExample()
 
 void MainWindow::evaluate()
 {
-    // A program tab: that program over the project's first dataset with its first metric. The
-    // dataset and a JavaScript metric are read on a worker, from a snapshot of the project.
+    // A program tab: that program over the project's first dataset with its first metric.
     const QString program = currentProgramName();
     if (!program.isEmpty() && m_document) {
-        auto* editor = qobject_cast<GraphEditor*>(m_programTabs.value(program));
-        const ProgramGraph* graph = m_document->project()->program(program);
-        auto built = GraphProgram::build(*graph, editor && editor->environment()
-                                                     ? editor->environment()()
-                                                     : m_document->project()->environment(program));
-        if (!built) {
-            appendLog(tr("Cannot evaluate %1: %2").arg(program, built.error()));
-            return;
-        }
-        std::shared_ptr<Module> module(std::move(built.value()));
-        auto snapshot = Project::fromJson(m_document->project()->toJson(), m_document->path());
-        if (!snapshot)
-            return;
-        std::shared_ptr<const Project> copy(std::move(snapshot.value()));
-        const QString path = m_document->path();
-        auto* watcher = new QFutureWatcher<Expected<ProjectEvaluation, QString>>(this);
-        connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, module, program] {
+        evaluateProgram(program, {}, {}, true);
+        return;
+    }
+    EvaluateView* view = evaluateView();
+    view->setLM(currentLM());
+    m_tabs->setCurrentWidget(view);
+    view->start();
+}
+
+void MainWindow::evaluateProgram(const QString& program, const QString& dataset,
+                                 const QString& metric, bool start)
+{
+    if (!m_document)
+        return;
+    // The dataset and a JavaScript metric are read on a worker, from a snapshot of the project.
+    auto* editor = qobject_cast<GraphEditor*>(m_programTabs.value(program));
+    const ProgramGraph* graph = m_document->project()->program(program);
+    if (!graph)
+        return;
+    auto built = GraphProgram::build(*graph, editor && editor->environment()
+                                                 ? editor->environment()()
+                                                 : m_document->project()->environment(program));
+    if (!built) {
+        appendLog(tr("Cannot evaluate %1: %2").arg(program, built.error()));
+        return;
+    }
+    std::shared_ptr<Module> module(std::move(built.value()));
+    auto snapshot = Project::fromJson(m_document->project()->toJson(), m_document->path());
+    if (!snapshot)
+        return;
+    std::shared_ptr<const Project> copy(std::move(snapshot.value()));
+    QStringList datasets, metrics;
+    for (const DatasetRef& d : copy->datasets)
+        datasets.append(d.name);
+    for (const MetricEntry& m : copy->metrics)
+        metrics.append(m.name);
+    const QString path = m_document->path();
+    auto* watcher = new QFutureWatcher<Expected<ProjectEvaluation, QString>>(this);
+    connect(
+        watcher, &QFutureWatcherBase::finished, this,
+        [this, watcher, module, program, datasets, metrics, start] {
             watcher->deleteLater();
             auto loaded = watcher->result();
             if (!loaded) {
@@ -794,20 +821,19 @@ void MainWindow::evaluate()
             EvaluateView* view = evaluateView();
             const QString label =
                 tr("Program %1 on %2 (%3)").arg(program, loaded->datasetName, loaded->metricName);
-            view->addProgramSource(label, module, std::move(loaded.value()));
+            view->addProgramSource(label, program, module, std::move(loaded.value()), datasets,
+                                   metrics);
             view->setLM(currentLM());
             view->setNamedLMs(m_namedProfiles);
             m_tabs->setCurrentWidget(view);
-            view->start();
+            if (start)
+                view->start();
         });
-        watcher->setFuture(QtConcurrent::run(
-            [copy, path, program] { return loadProjectEvaluation(*copy, path, program); }));
-        return;
-    }
-    EvaluateView* view = evaluateView();
-    view->setLM(currentLM());
-    m_tabs->setCurrentWidget(view);
-    view->start();
+    // A metric name that is a builtin's rather than the project's stands for "none chosen".
+    const QString chosenMetric = metrics.contains(metric) ? metric : QString();
+    watcher->setFuture(QtConcurrent::run([copy, path, program, dataset, chosenMetric] {
+        return loadProjectEvaluation(*copy, path, program, dataset, chosenMetric);
+    }));
 }
 
 void MainWindow::stop()

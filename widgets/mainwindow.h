@@ -97,6 +97,10 @@ public:
     Expected<void, QString> exportProgramJson(const QString& name, const QString& path);
     Expected<QStringList, QString> importProgramJson(const QString& name, const QString& path);
     QString currentProgramName() const; // the current tab's program; empty when not a program
+    // Loads `program`'s evaluation over a project dataset and metric (empty: the first) on a
+    // worker, then lists it in the evaluate view (and starts it with `start`).
+    void evaluateProgram(const QString& program, const QString& dataset, const QString& metric,
+                         bool start);
     // File ▸ Open, Open Recent and a dropped .dspyproj: the project in a new window (deleted on
     // close), which is returned.
     static MainWindow* openProjectWindow(const QString& path);

@@ -526,6 +526,20 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString path = copySampleLayout(dir, QStringLiteral("arithmetic"));
         QVERIFY(!path.isEmpty());
+        { // a second dataset: the same file under another name
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            auto root = Value::fromJson(QString::fromUtf8(f.readAll()));
+            f.close();
+            Object o = root->toObject();
+            Array datasets = o.value(u"datasets").toArray();
+            Object copy = datasets.first().toObject();
+            copy.insert(QStringLiteral("name"), Value("zz_copy"));
+            datasets.append(Value(copy));
+            o.insert(QStringLiteral("datasets"), Value(datasets));
+            QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+            f.write(Value(o).toJson(JsonStyle{2, false, true}).toUtf8());
+        }
         MainWindow::unsavedPrompt() = [](const QString&) { return 1; };
         MainWindow window(path);
         QVERIFY2(window.document(), qPrintable(window.projectError()));
@@ -546,6 +560,17 @@ private Q_SLOTS:
         // Gold is the metric's field.
         const QString gold = view->resultsModel()->item(0, EvaluateView::GoldColumn)->text();
         QCOMPARE(gold, view->result()->results.first().example.get(u"answer").toJson());
+        // The project's datasets and metrics are offered; another dataset is loaded and listed.
+        QVERIFY(view->datasetBox()->isVisibleTo(view));
+        QCOMPARE(view->datasetBox()->count(), 2);
+        QCOMPARE(view->metricBox()->currentText(), QStringLiteral("exact"));
+        view->datasetBox()->setCurrentText(QStringLiteral("zz_copy"));
+        Q_EMIT view->datasetBox()->activated(view->datasetBox()->currentIndex());
+        QTRY_COMPARE(view->sample(), QStringLiteral("Program main on zz_copy (exact)"));
+        QCOMPARE(finished.size(), 1);                  // chosen, not started
+        view->setSample(QStringLiteral("arithmetic")); // a bundled sample: no project choices
+        QVERIFY(!view->datasetBox()->isVisibleTo(view));
+
         // A project whose dataset file is missing: nothing runs, the log says why.
         QVERIFY(QFile::remove(dir.filePath(QStringLiteral("datasets/arithmetic.jsonl"))));
         window.openProgram(QStringLiteral("main"));

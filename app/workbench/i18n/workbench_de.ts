@@ -319,7 +319,7 @@
     </message>
     <message>
         <location filename="../../../widgets/evaluateview.cpp" line="90"/>
-        <location filename="../../../widgets/evaluateview.cpp" line="324"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="368"/>
         <source>Score</source>
         <translation>Bewertung</translation>
     </message>
@@ -339,79 +339,89 @@
         <translation>Histogramm der Bewertungen</translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="114"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="115"/>
+        <source>The project dataset to evaluate the program on</source>
+        <translation>Der Projektdatensatz, auf dem das Programm evaluiert wird</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="118"/>
+        <source>The project metric that scores it</source>
+        <translation>Die Projektmetrik, die es bewertet</translation>
+    </message>
+    <message>
+        <location filename="../../../widgets/evaluateview.cpp" line="133"/>
         <source>Sample</source>
         <translation>Beispielprojekt</translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="199"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="243"/>
         <source>Cannot load the sample %1</source>
         <translation>Das Beispiel %1 kann nicht geladen werden</translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="184"/>
-        <location filename="../../../widgets/evaluateview.cpp" line="202"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="228"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="246"/>
         <source>Evaluate %1</source>
         <translation>%1 evaluieren</translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="230"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="274"/>
         <source>%1 / %2, score %3%</source>
         <translation>%1 / %2, Bewertung %3 %</translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="245"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="289"/>
         <source>Stopped: score %1%</source>
         <translation>Abgebrochen: Bewertung %1 %</translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="246"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="290"/>
         <source>Score %1%</source>
         <translation>Bewertung %1 %</translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="311"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="355"/>
         <source>Examples</source>
         <translation>Beispiele</translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="337"/>
-        <location filename="../../../widgets/evaluateview.cpp" line="344"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="381"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="388"/>
         <source>Nothing evaluated yet</source>
         <translation>Noch nichts evaluiert</translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="362"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="406"/>
         <source>cannot write %1: %2</source>
         <translation>%1 kann nicht geschrieben werden: %2</translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="371"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="415"/>
         <source>Export results</source>
         <translation>Ergebnisse exportieren</translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="371"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="415"/>
         <source>Export chart</source>
         <translation>Diagramm exportieren</translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="372"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="416"/>
         <source>PNG images (*.png)</source>
         <translation>PNG-Bilder (*.png)</translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="373"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="417"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV-Dateien (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="374"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="418"/>
         <source>JSON files (*.json)</source>
         <translation>JSON-Dateien (*.json)</translation>
     </message>
     <message>
-        <location filename="../../../widgets/evaluateview.cpp" line="379"/>
+        <location filename="../../../widgets/evaluateview.cpp" line="423"/>
         <source>Export failed</source>
         <translation>Export fehlgeschlagen</translation>
     </message>
@@ -773,7 +783,7 @@
     </message>
     <message>
         <location filename="../../../widgets/mainwindow.cpp" line="339"/>
-        <location filename="../../../widgets/mainwindow.cpp" line="574"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="578"/>
         <source>Evaluate</source>
         <translation>Evaluieren</translation>
     </message>
@@ -837,279 +847,279 @@
         <translation>Beispiel %1 geöffnet</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="649"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="653"/>
         <source>%1 — simulated LM (offline)</source>
         <translation>%1 — simuliertes LM (offline)</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="719"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="723"/>
         <source>Add LM profile %1</source>
         <translation>LM-Profil %1 hinzufügen</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="748"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="752"/>
         <source>Cannot run: %1</source>
         <translation>Ausführen nicht möglich: %1</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="754"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="758"/>
         <source>Cannot load the sample %1</source>
         <translation>Das Beispiel %1 kann nicht geladen werden</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="758"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="762"/>
         <source>Run %1</source>
         <translation>%1 ausführen</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="777"/>
-        <location filename="../../../widgets/mainwindow.cpp" line="791"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="797"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="818"/>
         <source>Cannot evaluate %1: %2</source>
         <translation>%1 kann nicht evaluiert werden: %2</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="796"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="823"/>
         <source>Program %1 on %2 (%3)</source>
         <translation>Programm %1 auf %2 (%3)</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="849"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="875"/>
         <source>Restore unsaved changes?</source>
         <translation>Nicht gespeicherte Änderungen wiederherstellen?</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="850"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="876"/>
         <source>%1 has unsaved changes from a session that did not end normally. Restore them? (The file itself is unchanged until you save.)</source>
         <translation>%1 hat nicht gespeicherte Änderungen aus einer Sitzung, die nicht normal beendet wurde. Wiederherstellen? (Die Datei selbst bleibt bis zum Speichern unverändert.)</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="861"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="887"/>
         <source>Unsaved changes</source>
         <translation>Nicht gespeicherte Änderungen</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="861"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="887"/>
         <source>Save the changes to %1?</source>
         <translation>Änderungen an %1 speichern?</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="874"/>
-        <location filename="../../../widgets/mainwindow.cpp" line="875"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="900"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="901"/>
         <source>Cannot open the project: %1</source>
         <translation>Das Projekt kann nicht geöffnet werden: %1</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="884"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="910"/>
         <source>The autosave cannot be restored: %1</source>
         <translation>Die automatische Sicherung kann nicht wiederhergestellt werden: %1</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="886"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="912"/>
         <source>Restored unsaved changes from the autosave.</source>
         <translation>Nicht gespeicherte Änderungen aus der automatischen Sicherung wiederhergestellt.</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="891"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="917"/>
         <source>&lt;opened&gt;</source>
         <translation>&lt;geöffnet&gt;</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="892"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="918"/>
         <source>Undo History</source>
         <translation>Verlauf</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="920"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="946"/>
         <source>Autosave failed: %1</source>
         <translation>Automatische Sicherung fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="982"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1008"/>
         <source>Cannot open the dataset %1: %2</source>
         <translation>Der Datensatz %1 kann nicht geöffnet werden: %2</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="988"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1014"/>
         <source>%1 (data)</source>
         <translation>%1 (Daten)</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="997"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1023"/>
         <source>Select a module call in the trace inspector to add its example.</source>
         <translation>Wählen Sie im Trace-Inspektor einen Modulaufruf, um sein Beispiel hinzuzufügen.</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1005"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1031"/>
         <source>There is no dataset to add the example to.</source>
         <translation>Es gibt keinen Datensatz, dem das Beispiel hinzugefügt werden kann.</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1027"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1053"/>
         <source>%1%2 — DSPy Workbench</source>
         <translation>%1%2 — DSPy Workbench</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1044"/>
-        <location filename="../../../widgets/mainwindow.cpp" line="1066"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1070"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1092"/>
         <source>no project is open</source>
         <translation>kein Projekt ist geöffnet</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1047"/>
-        <location filename="../../../widgets/mainwindow.cpp" line="1077"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1073"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1103"/>
         <source>the project has no program &apos;%1&apos;</source>
         <translation>das Projekt hat kein Programm „%1“</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1055"/>
-        <location filename="../../../widgets/mainwindow.cpp" line="1058"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1081"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1084"/>
         <source>cannot write %1: %2</source>
         <translation>%1 kann nicht geschrieben werden: %2</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1069"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1095"/>
         <source>cannot read %1: %2</source>
         <translation>%1 kann nicht gelesen werden: %2</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1084"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1110"/>
         <source>Import %1 into %2</source>
         <translation>%1 in %2 importieren</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1090"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1116"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1091"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1117"/>
         <source>&amp;Open…</source>
         <translation>&amp;Öffnen…</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1092"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1118"/>
         <source>Open project</source>
         <translation>Projekt öffnen</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1093"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1119"/>
         <source>DSPy projects (*.dspyproj)</source>
         <translation>DSPy-Projekte (*.dspyproj)</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1099"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1125"/>
         <source>Open &amp;Recent</source>
         <translation>&amp;Zuletzt geöffnet</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1105"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1131"/>
         <source>(none)</source>
         <translation>(keine)</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1110"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1136"/>
         <source>&amp;Save</source>
         <translation>&amp;Speichern</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1114"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1140"/>
         <source>&amp;Export Program as DSPy JSON…</source>
         <translation>Programm als DSPy-JSON &amp;exportieren…</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1117"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1143"/>
         <source>Open a program to export it.</source>
         <translation>Öffnen Sie ein Programm, um es zu exportieren.</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1120"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1146"/>
         <source>Export %1</source>
         <translation>%1 exportieren</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1122"/>
-        <location filename="../../../widgets/mainwindow.cpp" line="1138"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1148"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1164"/>
         <source>DSPy program state (*.json)</source>
         <translation>DSPy-Programmzustand (*.json)</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1126"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1152"/>
         <source>Export failed: %1</source>
         <translation>Export fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1128"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1154"/>
         <source>Exported %1 to %2</source>
         <translation>%1 nach %2 exportiert</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1131"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1157"/>
         <source>&amp;Import DSPy JSON into Program…</source>
         <translation>DSPy-JSON in Programm &amp;importieren…</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1134"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1160"/>
         <source>Open a program to import a DSPy program.save() file into it.</source>
         <translation>Öffnen Sie ein Programm, um eine DSPy-program.save()-Datei hineinzuimportieren.</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1138"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1164"/>
         <source>Import into %1</source>
         <translation>In %1 importieren</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1143"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1169"/>
         <source>Import failed: %1</source>
         <translation>Import fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1145"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1171"/>
         <source>Imported %1 into %2</source>
         <translation>%1 in %2 importiert</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1147"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1173"/>
         <source>Import: %1</source>
         <translation>Import: %1</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1150"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1176"/>
         <source>&amp;Edit</source>
         <translation>&amp;Bearbeiten</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1151"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1177"/>
         <source>&amp;Undo</source>
         <translation>&amp;Rückgängig</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1155"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1181"/>
         <source>&amp;Redo</source>
         <translation>&amp;Wiederholen</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1164"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1190"/>
         <source>Add Traced Example to Dataset…</source>
         <translation>Aufgezeichnetes Beispiel zum Datensatz hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1178"/>
-        <location filename="../../../widgets/mainwindow.cpp" line="1179"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1204"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1205"/>
         <source>Cannot save the project: %1</source>
         <translation>Das Projekt kann nicht gespeichert werden: %1</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1182"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1208"/>
         <source>Saved %1</source>
         <translation>%1 gespeichert</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1238"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1264"/>
         <source>Program run %1 done (%2 ms)</source>
         <translation>Programmlauf %1 fertig (%2 ms)</translation>
     </message>
     <message>
-        <location filename="../../../widgets/mainwindow.cpp" line="1239"/>
+        <location filename="../../../widgets/mainwindow.cpp" line="1265"/>
         <source>Program run %1 failed: %2</source>
         <translation>Programmlauf %1 fehlgeschlagen: %2</translation>
     </message>
