@@ -374,6 +374,9 @@ void TraceInspector::applyFilter()
     filter->cacheHitsOnly = m_cacheHits->isChecked();
     filter->model = m_modelFilter->text().trimmed();
     filter->refresh();
+    // The tree filters the rows it has loaded; the store answers for the whole run, in the
+    // results list (with the search text, when there is one).
+    search(m_search->text());
 }
 
 void TraceInspector::fetchForViewport()
@@ -419,7 +422,13 @@ void TraceInspector::search(const QString& text, const QString& runId)
 {
     const TraceStorePtr store = m_model->store();
     const QString run = runId.isEmpty() ? currentRunId() : runId;
-    if (!store || run.isEmpty() || text.trimmed().isEmpty()) {
+    const auto* proxy = static_cast<const SpanFilter*>(m_filter);
+    SpanQuery query;
+    query.kind = proxy->kind;
+    query.errorsOnly = proxy->errorsOnly;
+    query.cacheHitsOnly = proxy->cacheHitsOnly;
+    query.model = proxy->model;
+    if (!store || run.isEmpty() || (text.trimmed().isEmpty() && query.isEmpty())) {
         m_results.clear();
         m_paths.clear();
         m_resultList->clear();
@@ -445,9 +454,9 @@ void TraceInspector::search(const QString& text, const QString& runId)
         Q_EMIT searchFinished(int(m_results.size()));
     });
     const QString runSep = QStringLiteral(" › ");
-    watcher->setFuture(QtConcurrent::run(m_model->pool(), [store, run, text, runSep] {
+    watcher->setFuture(QtConcurrent::run(m_model->pool(), [store, run, text, runSep, query] {
         SearchAnswer a;
-        auto found = store->search(run, text, 200);
+        auto found = store->search(run, text, 200, query);
         if (!found) {
             a.error = found.error();
             return a;

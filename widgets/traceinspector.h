@@ -25,8 +25,10 @@ class TraceModel;
 class TraceResendDialog;
 
 // The trace inspector: a lazy tree of runs → examples → module calls → LM calls (TraceModel), a
-// filter by kind, status, cache hit and model (on the loaded rows), full-text search over LM
-// prompts and responses (TraceStore's FTS, on a worker thread) listing each match with its path,
+// filter by kind, status, cache hit and model (on the loaded rows, and in the store for the whole
+// run: the first 200 matching spans in the results list), full-text search over LM prompts and
+// responses (TraceStore's FTS, on a worker thread, with the filters) listing each match with its
+// path,
 // and for the selected span its messages by role, the raw response, the parsed fields and the
 // usage. For an LM call: Copy as JSON, Diff with… (a second LM call side by side) and Re-send…
 // (edit the messages, send them on a worker thread, the answer recorded as a new span).

@@ -734,7 +734,7 @@ Expected<QList<Span>, QString> TraceStore::children(const QString& spanId) const
 }
 
 Expected<QList<Span>, QString> TraceStore::search(const QString& runId, const QString& text,
-                                                  int limit) const
+                                                  int limit, const SpanQuery& filter) const
 {
     // Every word becomes a quoted FTS5 string, so the user's text is never FTS5 syntax.
     QStringList terms;
@@ -744,19 +744,44 @@ Expected<QList<Span>, QString> TraceStore::search(const QString& runId, const QS
         w.replace(QLatin1Char('"'), QStringLiteral("\"\""));
         terms.append(QLatin1Char('"') + w + QLatin1Char('"'));
     }
-    if (terms.isEmpty())
+    if (terms.isEmpty() && filter.isEmpty())
         return QList<Span>();
+    // The filter as SQL over the spans row `s` (values bound, never spliced).
+    QString where;
+    QVariantList binds;
+    if (!runId.isEmpty()) {
+        where += QStringLiteral(" AND s.run_id = ?");
+        binds << runId;
+    }
+    if (!filter.kind.isEmpty()) {
+        where += QStringLiteral(" AND s.kind = ?");
+        binds << filter.kind;
+    }
+    if (filter.errorsOnly)
+        where += QStringLiteral(" AND s.status = 'error'");
+    if (filter.cacheHitsOnly)
+        where += QStringLiteral(" AND s.kind = 'lm' AND s.cache_hit = 1");
+    if (!filter.model.isEmpty()) {
+        where += QStringLiteral(" AND (instr(lower(coalesce(s.model, '')), lower(?)) > 0 OR "
+                                "instr(lower(coalesce(s.name, '')), lower(?)) > 0)");
+        binds << filter.model << filter.model;
+    }
     return withConnection<QList<Span>>(d->path, [&](QSqlDatabase& db) {
         QSqlQuery q(db);
         q.setForwardOnly(true);
-        q.prepare(QStringLiteral("SELECT %1 FROM span_text JOIN spans s ON s.seq = span_text.rowid "
-                                 "WHERE span_text MATCH ?%2 "
-                                 "ORDER BY span_text.rank, s.started LIMIT ?")
-                      .arg(QLatin1String(kSpanColumns),
-                           runId.isEmpty() ? QString() : QStringLiteral(" AND s.run_id = ?")));
-        q.addBindValue(terms.join(QLatin1Char(' ')));
-        if (!runId.isEmpty())
-            q.addBindValue(runId);
+        if (terms.isEmpty()) {
+            q.prepare(QStringLiteral("SELECT %1 FROM spans s WHERE 1%2 ORDER BY s.started, s.id "
+                                     "LIMIT ?")
+                          .arg(QLatin1String(kSpanColumns), where));
+        } else {
+            q.prepare(QStringLiteral("SELECT %1 FROM span_text JOIN spans s ON s.seq = "
+                                     "span_text.rowid WHERE span_text MATCH ?%2 "
+                                     "ORDER BY span_text.rank, s.started LIMIT ?")
+                          .arg(QLatin1String(kSpanColumns), where));
+            q.addBindValue(terms.join(QLatin1Char(' ')));
+        }
+        for (const QVariant& v : std::as_const(binds))
+            q.addBindValue(v);
         q.addBindValue(qMax(0, limit));
         return collectSpans(q);
     });

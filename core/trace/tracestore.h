@@ -117,6 +117,19 @@ struct TraceStoreOptions
     int overflowWaitMs = 500; // then drop and count
 };
 
+// What the trace inspector's filters ask of the store (TraceStore::search).
+struct SpanQuery
+{
+    QString kind;               // a callback hook name ("lm", "module", ...); empty: any
+    bool errorsOnly = false;    // status "error"
+    bool cacheHitsOnly = false; // LM calls answered by the cache
+    QString model;              // contained in the model id or the span name (any case)
+    bool isEmpty() const
+    {
+        return kind.isEmpty() && !errorsOnly && !cacheHitsOnly && model.isEmpty();
+    }
+};
+
 class TraceStore
 {
 public:
@@ -157,8 +170,10 @@ public:
     Expected<QList<Span>, QString> children(const QString& spanId) const;
     // Full text over LM prompts and responses. Each whitespace-separated word must occur (as a
     // token prefix-free match); FTS5 operators in the text are taken literally. Best match first.
-    Expected<QList<Span>, QString> search(const QString& runId, const QString& text,
-                                          int limit = 50) const;
+    // With a filter, only the spans it matches; empty text and a filter: the run's matching spans
+    // in (started, id) order, searched in the store rather than among loaded rows.
+    Expected<QList<Span>, QString> search(const QString& runId, const QString& text, int limit = 50,
+                                          const SpanQuery& filter = {}) const;
     Expected<SpanCounts, QString> counts(const QString& runId) const;
 
     // --- the run's tree (for the trace inspector; keyset paging in (started, id) order) ---

@@ -292,6 +292,14 @@ private Q_SLOTS:
         QCOMPARE(proxy->rowCount(proxy->index(0, 0)), 500); // examples stay (lazy)
         QCOMPARE(children(0), -1);                          // no failing call: Predict hidden
         QCOMPARE(children(99), 1);                          // the failing LM call, with its path
+        // The store answers for the whole run, loaded or not: every failing call (one in a
+        // thousand spans), each with its path.
+        QSignalSpy found(&inspector, &TraceInspector::searchFinished);
+        QTRY_VERIFY(!found.isEmpty());
+        QCOMPARE(found.last().first().toInt(), 20);
+        for (const Span& s : inspector.searchResults())
+            QCOMPARE(s.status, QStringLiteral("error"));
+        QVERIFY(inspector.searchPaths().first().contains(QStringLiteral("Example ")));
         errorsOnly->setChecked(false);
 
         auto* cacheHits = inspector.findChild<QCheckBox*>(QStringLiteral("cacheHitsOnly"));
