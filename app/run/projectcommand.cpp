@@ -6,9 +6,7 @@
 #include "lm/lmfactory.h"
 
 #include "graph/projectfile.h"
-#include "retrieve/fts5retriever.h"
 
-#include <QFileInfo>
 #include <QTemporaryDir>
 
 #include <QSaveFile>

@@ -369,8 +369,9 @@ void appendJsonString(QString& out, const QString& s, bool ensureAscii)
         default:
             break;
         }
-        const char16_t escape[6] = {u'\\', u'u', hex[(c >> 12) & 0xf], hex[(c >> 8) & 0xf],
-                                    hex[(c >> 4) & 0xf], hex[c & 0xf]};
+        const char16_t escape[6] = {
+            u'\\',       u'u', hex[(c >> 12) & 0xf], hex[(c >> 8) & 0xf], hex[(c >> 4) & 0xf],
+            hex[c & 0xf]};
         out.append(reinterpret_cast<const QChar*>(escape), 6);
     }
     if (n > run)

@@ -65,16 +65,11 @@ QString copySampleProject(const QTemporaryDir& dir, const QString& sample, const
 // The sample's layout: DIR/projects/SAMPLE.dspyproj reads ../datasets/*.
 QString copySampleLayout(const QTemporaryDir& dir, const QString& sample)
 {
-    QDir root(dir.path());
-    if (!root.mkpath(QStringLiteral("projects")) || !root.mkpath(QStringLiteral("datasets")))
+    if (!QDir(dir.path()).mkpath(QStringLiteral("projects")) ||
+        !QDir(dir.path()).mkpath(QStringLiteral("datasets")))
         return {};
-    const QString path =
-        dir.filePath(QStringLiteral("projects/") + sample + QStringLiteral(".dspyproj"));
-    if (!QFile::copy(QStringLiteral(DSPY_SOURCE_DIR "/resources/projects/") + sample +
-                         QStringLiteral(".dspyproj"),
-                     path))
-        return {};
-    QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner);
+    const QString path = copySampleProject(
+        dir, sample, QStringLiteral("projects/") + sample + QStringLiteral(".dspyproj"));
     const QDir data(QStringLiteral(DSPY_SOURCE_DIR "/resources/datasets"));
     for (const QString& f : data.entryList(QDir::Files)) {
         if (!QFile::copy(data.filePath(f), dir.filePath(QStringLiteral("datasets/") + f)))
